@@ -1,0 +1,7 @@
+"""``python -m campaignlab``: the same as the ``campaignlab`` command."""
+
+import sys
+
+from campaignlab.cli import main
+
+sys.exit(main())

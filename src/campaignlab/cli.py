@@ -1,0 +1,46 @@
+"""The ``campaignlab`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from campaignlab import data
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from campaignlab.synth import generate
+
+    out = Path(args.out) if args.out else data.data_dir()
+    canonical = args.seed == data.CANONICAL_SEED and args.voters == data.CANONICAL_VOTERS
+    if args.if_missing and canonical:
+        missing = [f for f in data.FILES.values() if not (out / f).is_file()]
+        if not missing:
+            print(f"{out}: canonical data already in place")
+            return 0
+    files = generate(out, seed=args.seed, voters=args.voters)
+    for f in files:
+        print(f)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="campaignlab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="build the synthetic county (same seed = same bytes)")
+    gen.add_argument("--seed", type=int, default=data.CANONICAL_SEED)
+    gen.add_argument("--voters", type=int, default=data.CANONICAL_VOTERS)
+    gen.add_argument("--out", help="output folder (default: the course datasets folder)")
+    gen.add_argument(
+        "--if-missing", action="store_true", help="do nothing if the canonical files are all there"
+    )
+    gen.set_defaults(func=_generate)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
