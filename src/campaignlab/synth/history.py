@@ -1,0 +1,126 @@
+"""Vote history in the NCSBE ``ncvhis`` long layout: one row per vote cast.
+
+Votes are drawn from the true probabilities. Before 2020 the voting methods carry the old
+labels (IN-PERSON, ABSENTEE ONESTOP, CURBSIDE); from 2020 the new ones. A planted share of old
+votes was exported twice, once under each label (label drift), recorded in the truth.
+
+>>> HISTORY_COLUMNS[:3]
+['county_id', 'voter_reg_num', 'election_lbl']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from campaignlab.synth import calibration as cal
+
+HISTORY_COLUMNS = [
+    "county_id", "voter_reg_num", "election_lbl", "election_desc", "voting_method",
+    "voted_party_cd", "pct_label", "ncid", "voted_county_id", "vtd_label",
+]  # fmt: skip
+OLD_TO_NEW = {0: 0, 1: 1, 3: 3}  # IN-PERSON, ABSENTEE ONESTOP, CURBSIDE have new names
+
+
+def dictionary(values, idx: np.ndarray) -> pa.DictionaryArray:
+    """A dictionary-encoded column (cheap to build, cheap to write).
+
+    >>> dictionary(["A", "B"], np.array([1, 1, 0])).to_pylist()
+    ['B', 'B', 'A']
+    """
+    vals = values if isinstance(values, pa.Array) else pa.array(list(values), pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(idx, dtype=np.int32)), vals)
+
+
+def method_shares(e: cal.Election) -> tuple[float, ...]:
+    """Shares of the five methods for election ``e``.
+
+    >>> method_shares(cal.ELECTIONS[0])
+    (0.55, 0.38, 0.05, 0.01, 0.01)
+    """
+    shares = cal.METHOD_SHARES[e.kind]
+    return shares[e.year] if isinstance(shares, dict) else shares
+
+
+def build_history(
+    prob: np.ndarray,
+    rows: np.ndarray,
+    people: pd.DataFrame,
+    reg: dict[str, pa.Array],
+    rng: np.random.Generator,
+) -> tuple[pa.Table, pd.DataFrame, np.ndarray]:
+    """Draw votes and lay them out as ncvhis.
+
+    Args:
+        prob: persons x cal.ELECTIONS true probabilities (NaN = not eligible).
+        rows: persons x elections registration row each vote is recorded under.
+        people: the people table (party, dem_prob).
+        reg: per registration row text columns ``ncid``, ``voter_reg_num``, ``precinct``.
+
+    Returns the history table, the label-drift truth (ncid, election_lbl, old, new) and the
+    persons x past-elections boolean matrix of true votes.
+    """
+    past = cal.PAST_ELECTIONS
+    n_e = len(past)
+    p = prob[:, :n_e]
+    voted = rng.random(p.shape) < np.nan_to_num(p, nan=0.0)
+    e_idx, p_idx = np.nonzero(voted.T)
+    row = rows[p_idx, e_idx]
+    order = np.lexsort((row, e_idx))
+    e_idx, p_idx, row = e_idx[order], p_idx[order], row[order]
+    n = len(e_idx)
+
+    # method ------------------------------------------------------------------------------
+    cdf = np.array([np.cumsum(method_shares(e)) for e in past])
+    cdf[:, -1] = 1.0
+    u = rng.random(n)
+    method = (u[:, None] >= cdf[e_idx][:, :-1]).sum(1)
+    new_era = np.array([e.year >= cal.NEW_LABEL_FROM for e in past])[e_idx]
+    label = method + 5 * new_era
+
+    # label drift: some old votes exported again with the new label ----------------------------
+    drift = ~new_era & np.isin(method, list(OLD_TO_NEW)) & (rng.random(n) < cal.LABEL_DRIFT)
+    d_pos = np.flatnonzero(drift)
+    keys = np.concatenate([np.arange(n) * 2, d_pos * 2 + 1])
+    take = np.concatenate([np.arange(n), d_pos])
+    out_label = np.concatenate([label, method[d_pos] + 5])
+    srt = np.argsort(keys, kind="stable")
+    take, out_label = take[srt], out_label[srt]
+
+    # party on the ballot ---------------------------------------------------------------------
+    parties = ["DEM", "REP", "UNA", "LIB", "GRE"]
+    party = pd.Categorical(people["party"], categories=parties).codes[p_idx].astype(np.int64)
+    primary = np.array([e.kind == "PRIMARY" for e in past])[e_idx]
+    dem = people["dem_prob"].to_numpy()[p_idx]
+    una_pick = np.where(rng.random(n) < dem, 0, 1)
+    party = np.where(primary & (party == 2), una_pick, party)
+
+    ei = e_idx[take]
+    ri = row[take]
+    zeros = np.zeros(len(take), dtype=np.int32)
+    labels = list(cal.METHODS_OLD) + list(cal.METHODS_NEW)
+    table = pa.table(
+        {
+            "county_id": dictionary([cal.COUNTY_ID], zeros),
+            "voter_reg_num": dictionary(reg["voter_reg_num"], ri),
+            "election_lbl": dictionary([e.lbl for e in past], ei),
+            "election_desc": dictionary([e.desc for e in past], ei),
+            "voting_method": dictionary(labels, out_label),
+            "voted_party_cd": dictionary(parties, party[take]),
+            "pct_label": dictionary(reg["precinct"], ri),
+            "ncid": dictionary(reg["ncid"], ri),
+            "voted_county_id": dictionary([cal.COUNTY_ID], zeros),
+            "vtd_label": dictionary(reg["precinct"], ri),
+        }
+    )
+    drift_truth = pd.DataFrame(
+        {
+            "ncid": pc.take(reg["ncid"], pa.array(row[d_pos])).to_pandas(),
+            "election_lbl": np.array([e.lbl for e in past])[e_idx[d_pos]],
+            "old": np.array(labels)[label[d_pos]],
+            "new": np.array(labels)[method[d_pos] + 5],
+        }
+    )
+    return table, drift_truth, voted

@@ -1,0 +1,137 @@
+"""Registrations: the rows of the voter file, before formatting.
+
+Every person has a primary registration; about 1.5% also have a duplicate registration under a
+new NCID and voter_reg_num (often the next number), with a variation of name or address.
+Statuses are assigned with the exact NC shares; duplicates are always active or inactive.
+
+>>> import numpy as np
+>>> from campaignlab.synth.people import build_people
+>>> people = build_people(1_000, np.random.default_rng(0))
+>>> regs = build_registrations(people, 1_015, np.random.default_rng(1))
+>>> len(regs), int(regs["duplicate_of_row"].notna().sum())
+(1015, 15)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from campaignlab.synth import calibration as cal
+from campaignlab.synth.people import choice
+
+NCID_PREFIX = "AL"
+VARIATIONS = ("exact", "name_case", "nickname", "middle_initial", "moved_address")
+VARIATION_P = (0.15, 0.20, 0.20, 0.25, 0.20)  # unsourced
+
+
+def people_for(voters: int) -> int:
+    """How many real people stand behind ``voters`` registrations.
+
+    >>> people_for(50_000)
+    49261
+    """
+    return int(round(voters / (1 + cal.DUPLICATE_RATE)))
+
+
+def exact_counts(shares: dict[str, float], n: int) -> dict[str, int]:
+    """Largest-remainder rounding of ``shares`` to integers summing to ``n``.
+
+    >>> exact_counts({"A": 0.5, "B": 0.5}, 3)
+    {'A': 2, 'B': 1}
+    """
+    raw = {k: v * n for k, v in shares.items()}
+    out = {k: int(np.floor(v)) for k, v in raw.items()}
+    rest = n - sum(out.values())
+    for k in sorted(raw, key=lambda k: (-(raw[k] - out[k]), list(raw).index(k)))[:rest]:
+        out[k] += 1
+    return out
+
+
+def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Generator) -> pd.DataFrame:
+    """One row per registration: person, IDs, dates, status, reason, variation of duplicates.
+
+    Columns: row (0..n-1, file order = ID order), person_idx, ncid_num, reg_num, reg_date,
+    status, reason_cd, reason_desc, removal_date, lapse_date, inactive_date,
+    duplicate_of_row (Int64), variation.
+    """
+    n_people = len(people)
+    n_dup = n_rows - n_people
+    if n_dup < 0:
+        raise ValueError("n_rows must be at least the number of people")
+    reg_date = people["reg_date"].to_numpy().astype("datetime64[D]")
+
+    # primary registrations numbered in order of registration date, leaving odd gaps
+    order = np.lexsort((np.arange(n_people), reg_date))
+    rank = np.empty(n_people, dtype=np.int64)
+    rank[order] = np.arange(n_people)
+    ncid_num = 100_000 + 2 * rank
+    reg_num = 30_000_000 + 2 * rank
+
+    dup_people = np.sort(rng.choice(n_people, size=n_dup, replace=False))
+    consecutive = rng.random(n_dup) < cal.DUPLICATE_CONSECUTIVE
+    late = np.arange(n_dup)
+    dup_ncid = np.where(consecutive, ncid_num[dup_people] + 1, 100_000 + 2 * n_people + 2 * late + 1)
+    dup_regn = np.where(consecutive, reg_num[dup_people] + 1, 30_000_000 + 2 * n_people + 2 * late + 1)
+    base = reg_date[dup_people]
+    span = np.maximum((cal.SNAPSHOT - 30 - base).astype(np.int64), 1)
+    later = base + (rng.random(n_dup) * span).astype("timedelta64[D]")
+    soon = base + rng.integers(0, 30, n_dup).astype("timedelta64[D]")
+    dup_date = np.where(consecutive, soon, later)
+    variation = choice(list(VARIATIONS), VARIATION_P, n_dup, rng)
+
+    person_idx = np.concatenate([np.arange(n_people), dup_people])
+    ncid = np.concatenate([ncid_num, dup_ncid])
+    regs = pd.DataFrame(
+        {
+            "person_idx": person_idx,
+            "ncid_num": ncid,
+            "reg_num": np.concatenate([reg_num, dup_regn]),
+            "reg_date": np.concatenate([reg_date, dup_date]),
+            "is_dup": np.r_[np.zeros(n_people, bool), np.ones(n_dup, bool)],
+            "variation": np.concatenate([np.full(n_people, ""), variation]),
+        }
+    )
+    # the duplicate points at the primary row (by ncid)
+    regs["dup_of_ncid"] = np.concatenate([np.zeros(n_people, np.int64), ncid_num[dup_people]])
+    regs = regs.sort_values("ncid_num", kind="stable").reset_index(drop=True)
+    regs.insert(0, "row", np.arange(n_rows))
+    row_of_ncid = pd.Series(regs["row"].to_numpy(), index=regs["ncid_num"].to_numpy())
+    dup_of = pd.array(np.where(regs["is_dup"], row_of_ncid.reindex(regs["dup_of_ncid"]).to_numpy(), 0), dtype="Int64")
+    dup_of[~regs["is_dup"].to_numpy()] = pd.NA
+    regs["duplicate_of_row"] = dup_of
+
+    # statuses: exact counts; duplicates only get A or I -----------------------------------
+    counts = exact_counts(cal.STATUS_SHARES, n_rows)
+    status = rng.permutation(np.repeat(list(counts), list(counts.values())))
+    is_dup = regs["is_dup"].to_numpy()
+    bad = np.flatnonzero(is_dup & ~np.isin(status, ["A", "I"]))
+    pool = np.flatnonzero(~is_dup & (status == "A"))
+    swap = rng.choice(pool, size=len(bad), replace=False)
+    status[bad], status[swap] = status[swap], status[bad]
+    regs["status"] = status
+
+    reason_cd = np.empty(n_rows, dtype=object)
+    reason_desc = np.empty(n_rows, dtype=object)
+    for st, options in cal.REASONS.items():
+        m = status == st
+        pick = choice(np.arange(len(options)), [o[2] for o in options], int(m.sum()), rng)
+        reason_cd[m] = np.array([o[0] for o in options])[pick]
+        reason_desc[m] = np.array([o[1] for o in options])[pick]
+    regs["reason_cd"] = reason_cd.astype(str)
+    regs["reason_desc"] = reason_desc.astype(str)
+
+    # removal / inactive / lapse dates --------------------------------------------------------
+    rd = regs["reg_date"].to_numpy().astype("datetime64[D]")
+    nat = np.datetime64("NaT", "D")
+    lo = np.maximum(rd + 180, np.datetime64("2016-06-01"))
+    span = np.maximum((cal.SNAPSHOT - 7 - lo).astype(np.int64), 1)
+    removal = lo + (rng.random(n_rows) * span).astype("timedelta64[D]")
+    regs["removal_date"] = np.where(status == "R", removal, nat)
+    lapse = removal - 4 * 365
+    regs["lapse_date"] = np.where(regs["reason_cd"].to_numpy() == "RM", lapse, nat)
+    lo_i = np.maximum(rd + 365, np.datetime64("2019-01-01"))
+    span_i = np.maximum((cal.SNAPSHOT - 30 - lo_i).astype(np.int64), 1)
+    inactive = lo_i + (rng.random(n_rows) * span_i).astype("timedelta64[D]")
+    regs["inactive_date"] = np.where(status == "I", inactive, nat)
+    return regs.drop(columns=["dup_of_ncid"])
