@@ -1,0 +1,233 @@
+"""Vote history: remove double-counted votes, pivot to one row per voter, "voted k of n".
+
+NC's ``ncvhis`` has one row per vote cast: no row means the voter did not vote. Older votes
+were re-exported under renamed voting methods (IN-PERSON became ELECTION DAY IN-PERSON), so
+the same vote can appear twice: count it once.
+
+>>> import pandas as pd
+>>> hist = pd.DataFrame({
+...     "ncid": ["AL1", "AL1", "AL1", "AL2"],
+...     "election_lbl": ["11/08/2016", "11/08/2016", "11/06/2018", "11/06/2018"],
+...     "election_desc": ["11/08/2016 GENERAL", "11/08/2016 GENERAL", "11/06/2018 GENERAL",
+...                       "11/06/2018 GENERAL"],
+...     "voting_method": ["IN-PERSON", "ELECTION DAY IN-PERSON", "ABSENTEE BY MAIL", "PROVISIONAL"]})
+>>> clean, report = dedupe_history(hist)
+>>> len(clean), report.reasons
+(3, {'same vote under an old and a new method label (label drift)': 1})
+>>> wide, report = pivot_history(clean, voters=["AL1", "AL2", "AL3"])
+>>> wide.reset_index().values.tolist()
+[['AL1', True, True], ['AL2', False, True], ['AL3', False, False]]
+>>> k, report = voted_k_of_n(wide, k=1, n=2)
+>>> k["voted_1_of_2_general"].tolist()
+[True, True, False]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from campaignlab.voterfile.report import StepReport, empty_aside, reasons_frame, require_columns
+
+__all__ = ["dedupe_history", "pivot_history", "voted_k_of_n", "LABEL_DRIFT"]
+
+#: Old NC voting-method label -> its current name.
+LABEL_DRIFT = {
+    "IN-PERSON": "ELECTION DAY IN-PERSON",
+    "CURBSIDE": "ELECTION DAY CURBSIDE",
+    "ABSENTEE ONESTOP": "EARLY VOTING IN-PERSON",
+}
+
+
+def dedupe_history(
+    history: pd.DataFrame,
+    *,
+    id: str = "ncid",
+    election: str = "election_lbl",
+    method: str | None = "voting_method",
+    label_drift: Mapping[str, str] = LABEL_DRIFT,
+) -> tuple[pd.DataFrame, StepReport]:
+    """Keep one row per voter and election; set the extra rows aside with a reason.
+
+    When the same vote appears under an old and a new method label, the new label is kept.
+    Rows without a voter ID or an election are set aside too.
+
+    Args:
+        history: long vote history (not modified).
+        id, election, method: columns (NC defaults); ``method=None`` if your file has none.
+        label_drift: old label -> new label.
+
+    >>> dedupe_history(pd.DataFrame({"ncid": ["AL1"]}))
+    Traceback (most recent call last):
+    ...
+    KeyError: "dedupe_history: column 'election_lbl' (parameter election=) is not in the data. Columns found: ['ncid']. Map your layout's column with election='<your column>'."
+    """
+    require_columns(history, {"id": id, "election": election, "method": method}, "dedupe_history")
+    n = len(history)
+    no_id = history[id].isna().to_numpy()
+    no_el = history[election].isna().to_numpy() & ~no_id
+    usable = ~no_id & ~no_el
+    h = history.iloc[np.flatnonzero(usable)]
+    if method is not None:
+        m = h[method].astype("str").str.upper().str.strip()
+        canon = m.map(dict(label_drift)).where(lambda x: x.notna(), m)
+        is_old = m.isin(list(label_drift)).to_numpy()
+    else:
+        canon = pd.Series("", index=h.index, dtype="str")
+        is_old = np.zeros(len(h), dtype=bool)
+    key = pd.DataFrame({"id": h[id].to_numpy(), "el": h[election].to_numpy(), "old": is_old,
+                        "pos": np.flatnonzero(usable), "canon": canon.fillna("").to_numpy(),
+                        "raw": (h[method].astype("str").fillna("").to_numpy() if method else "")})  # fmt: skip
+    key = key.sort_values(["id", "el", "old", "pos"], kind="stable")
+    dup = key.duplicated(["id", "el"]).to_numpy()
+    first_canon = key.groupby(["id", "el"], sort=False)["canon"].transform("first").to_numpy()
+    first_raw = key.groupby(["id", "el"], sort=False)["raw"].transform("first").to_numpy()
+    same_canon = key["canon"].to_numpy() == first_canon
+    same_raw = key["raw"].to_numpy() == first_raw
+    why = np.where(
+        same_raw,
+        "exact duplicate vote row",
+        np.where(same_canon, "same vote under an old and a new method label (label drift)",
+                 "second vote in the same election (different method): kept one"),
+    )  # fmt: skip
+    drop_pos = key["pos"].to_numpy()[dup]
+    drop_why = why[dup]
+    reason = np.full(n, None, dtype=object)
+    reason[no_id] = "missing voter ID"
+    reason[no_el] = "missing election"
+    reason[drop_pos] = drop_why
+    aside_mask = pd.notna(reason)
+    aside = reasons_frame(history.iloc[np.flatnonzero(aside_mask)], pd.Series(reason[aside_mask], dtype="str"))
+    result = history.iloc[np.flatnonzero(~aside_mask)]
+    report = StepReport("dedupe_history", n, len(result), aside)
+    return result, report
+
+
+def _column_names(desc: pd.Series, dates: pd.Series) -> pd.Series:
+    """``general_2016`` from '11/08/2016 GENERAL'; date added when two share a name."""
+    kind = desc.str.replace(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*", "", regex=True).str.strip().str.lower()
+    kind = kind.str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
+    kind = kind.where(kind.str.len() > 0, "election")
+    name = kind + "_" + dates.dt.year.astype("str")
+    clash = name.duplicated(keep=False)
+    return name.where(~clash, kind + "_" + dates.dt.strftime("%Y_%m_%d"))
+
+
+def pivot_history(
+    history: pd.DataFrame,
+    *,
+    id: str = "ncid",
+    election: str = "election_lbl",
+    desc: str | None = "election_desc",
+    date_format: str = "%m/%d/%Y",
+    voters: Iterable[str] | pd.Series | None = None,
+) -> tuple[pd.DataFrame, StepReport]:
+    """One row per voter, one ``True``/``False`` column per election, oldest first.
+
+    Columns are named like ``general_2016`` / ``primary_2020`` (``<type>_<yyyy_mm_dd>`` when
+    a year has two of a type). Pass ``voters`` (the IDs of your voter file) to get a row for
+    every voter: those with no vote row get ``False`` everywhere, which is what "no row"
+    means in ncvhis. Votes by IDs not in ``voters`` are set aside with a reason, as are rows
+    whose election date cannot be read. Run :func:`dedupe_history` first.
+
+    >>> pivot_history(pd.DataFrame({"ncid": ["AL1"], "election_lbl": ["2016"]}), desc=None)
+    Traceback (most recent call last):
+    ...
+    ValueError: pivot_history: no election date in 'election_lbl' could be read with format '%m/%d/%Y' (first value: '2016')
+    """
+    require_columns(history, {"id": id, "election": election, "desc": desc}, "pivot_history")
+    n = len(history)
+    codes, uniq = pd.factorize(history[election].astype("str"), use_na_sentinel=True)
+    u_dates = pd.to_datetime(pd.Series(uniq, dtype="str"), format=date_format, errors="coerce")
+    if n and u_dates.notna().sum() == 0:
+        raise ValueError(
+            f"pivot_history: no election date in {election!r} could be read with format {date_format!r} "
+            f"(first value: {history[election].iloc[0]!r})"
+        )
+    if desc is not None:
+        first_desc = history.groupby(codes)[desc].first() if n else pd.Series(dtype="str")
+        u_desc = first_desc.reindex(range(len(uniq))).astype("str").fillna("")
+    else:
+        u_desc = pd.Series("election", index=range(len(uniq)), dtype="str")
+    u_desc.index = range(len(uniq))
+    good_u = u_dates.notna().to_numpy()
+    order = np.argsort(u_dates.to_numpy(), kind="stable")
+    order = order[good_u[order]]
+    names = _column_names(u_desc.iloc[order].reset_index(drop=True), u_dates.iloc[order].reset_index(drop=True))
+    col_of_u = np.full(len(uniq), -1)
+    col_of_u[order] = np.arange(len(order))
+    col = np.where(codes >= 0, col_of_u[np.maximum(codes, 0)], -1)
+    ids = history[id].astype("str")
+    reason = np.full(n, None, dtype=object)
+    reason[col < 0] = "unreadable election date"
+    reason[ids.isna().to_numpy()] = "missing voter ID"
+    if voters is not None:
+        vid = pd.Index(pd.Series(list(voters) if not isinstance(voters, pd.Series) else voters, dtype="str"))
+        if vid.has_duplicates:
+            raise ValueError("pivot_history: voters= has repeated IDs")
+        row_codes = vid.get_indexer(ids)
+        reason[(row_codes < 0) & pd.isna(reason)] = "voter not in voters="
+    else:
+        vid = pd.Index(pd.unique(ids.dropna()), dtype="str").sort_values()
+        row_codes = vid.get_indexer(ids)
+    ok = pd.isna(reason)
+    mat = np.zeros((len(vid), len(names)), dtype=bool)
+    mat[row_codes[ok], col[ok]] = True
+    wide = pd.DataFrame(mat, index=vid.rename(id), columns=list(names))
+    aside = reasons_frame(history.iloc[np.flatnonzero(~ok)], pd.Series(reason[~ok], dtype="str"))
+    flags = {"voters with no vote in the history": int((~mat.any(axis=1)).sum())} if voters is not None else {}
+    report = StepReport("pivot_history", n, int(ok.sum()), aside, flags=flags, rows_out=len(wide))
+    return wide, report
+
+
+def voted_k_of_n(
+    wide: pd.DataFrame,
+    *,
+    k: int = 3,
+    n: int = 4,
+    kind: str = "general",
+    elections: list[str] | None = None,
+    out: str | None = None,
+) -> tuple[pd.DataFrame, StepReport]:
+    """Did each voter vote in at least ``k`` of the last ``n`` elections of a type?
+
+    Args:
+        wide: output of :func:`pivot_history` (not modified).
+        k, n: at least ``k`` of the last ``n``.
+        kind: election type prefix of the columns (``general``, ``primary``, ``municipal``).
+        elections: explicit columns to use instead (then ``n`` is their number).
+        out: output column (default ``f"voted_{k}_of_{n}_{kind}"``); ``f"{out}_votes"`` holds
+            the count. Voters registered after some of those elections could not vote in
+            them: filter on registration date if that matters to your universe.
+
+    >>> voted_k_of_n(pd.DataFrame({"general_2024": [True]}), k=3, n=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: voted_k_of_n: only 1 'general' election column(s) found (general_2024); need n=4
+    """
+    if not isinstance(wide, pd.DataFrame):
+        raise TypeError(f"voted_k_of_n: expected the DataFrame from pivot_history, got {type(wide).__name__}")
+    if elections is None:
+        pat = re.compile(rf"^{re.escape(kind)}_(\d{{4}})(?:_(\d{{2}})_(\d{{2}}))?$")
+        found = [(m.groups(), c) for c in wide.columns if (m := pat.match(str(c)))]
+        found.sort(key=lambda t: tuple(x or "" for x in t[0]))
+        cols = [c for _, c in found]
+        if len(cols) < n:
+            raise ValueError(f"voted_k_of_n: only {len(cols)} {kind!r} election column(s) found ({', '.join(cols)}); need n={n}")
+        cols = cols[-n:]
+    else:
+        require_columns(wide, {f"elections[{i}]": c for i, c in enumerate(elections)}, "voted_k_of_n")
+        cols, n = list(elections), len(elections)
+    if not 0 < k <= n:
+        raise ValueError(f"voted_k_of_n: need 0 < k <= n, got k={k}, n={n}")
+    out = out or f"voted_{k}_of_{n}_{kind}"
+    votes = wide[cols].astype(bool).sum(axis=1)
+    result = wide.copy(deep=False)  # copy-on-write: the input is never modified
+    result[f"{out}_votes"] = votes
+    result[out] = votes >= k
+    flags = {f"voted {k}+ of {', '.join(cols)}": int((votes >= k).sum())}
+    report = StepReport("voted_k_of_n", len(wide), len(wide), empty_aside(wide), {}, flags)
+    return result, report

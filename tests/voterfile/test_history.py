@@ -1,0 +1,54 @@
+import pandas as pd
+import pytest
+
+from campaignlab import data
+from campaignlab.voterfile import dedupe_history, pivot_history, read_vote_history, voted_k_of_n
+
+
+def test_dedupe_history(history, run_pure):
+    out, report = run_pure(dedupe_history, history)
+    assert len(out) == 4
+    assert report.reasons == {
+        "same vote under an old and a new method label (label drift)": 1,
+        "exact duplicate vote row": 1,
+        "missing voter ID": 1,
+    }
+    kept = out[(out["ncid"] == "AL1") & (out["election_lbl"] == "11/08/2016")]
+    assert kept["voting_method"].item() == "ELECTION DAY IN-PERSON"  # the new label is kept
+
+
+def test_pivot_and_k_of_n(history, run_pure):
+    clean, _ = dedupe_history(history)
+    wide, report = run_pure(pivot_history, clean, voters=["AL1", "AL2", "AL3"])
+    assert wide.columns.tolist() == ["general_2016", "general_2018", "general_2020"]
+    assert wide.loc["AL3"].tolist() == [False, False, False]  # no row = did not vote
+    assert not wide["general_2020"].any()  # its only vote is by AL9, who is not in voters=
+    assert report.reasons == {"voter not in voters=": 1}
+    assert report.rows_out == 3
+    k, report = run_pure(voted_k_of_n, wide, k=2, n=3)
+    assert k["voted_2_of_3_general"].tolist() == [True, False, False]
+    assert k["voted_2_of_3_general_votes"].tolist() == [2, 1, 0]
+
+
+def test_bad_input(history):
+    with pytest.raises(KeyError, match="parameter election="):
+        dedupe_history(history.drop(columns="election_lbl"))
+    with pytest.raises(ValueError, match="need n=4"):
+        voted_k_of_n(pd.DataFrame({"general_2024": [True]}), k=3, n=4)
+    with pytest.raises(ValueError, match="0 < k <= n"):
+        voted_k_of_n(pd.DataFrame({"general_2024": [True]}), k=2, n=1)
+    with pytest.raises(ValueError, match="could be read"):
+        pivot_history(pd.DataFrame({"ncid": ["A"], "election_lbl": ["2016"]}), desc=None)
+
+
+def test_label_drift_against_truth():
+    hist, _ = read_vote_history(data.path("history"))
+    out, report = dedupe_history(hist)
+    truth = pd.read_csv(data.path("truth_defects"), dtype=str)
+    drift = set(truth.loc[truth["defect"] == "label_drift_duplicate", "key"])
+    aside = report.set_aside
+    found = set(aside["ncid"] + "|" + aside["election_lbl"])
+    print(f"\nvote history: {len(drift)} planted label-drift duplicates, {len(found)} set aside, {len(found & drift)} correct")
+    assert found == drift
+    wide, _ = pivot_history(out)
+    assert wide.columns[0] == "primary_2016" and "general_2024" in wide.columns
