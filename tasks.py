@@ -69,7 +69,7 @@ def prepare_lab() -> Path:
     say("checking the synthetic county data (generated on first run)")
     run(PY, "-m", "campaignlab", "generate", "--if-missing")
     say("building the student versions of every module")
-    run(PY, "-m", "campaignlab", "release", "--workspace", WORKSPACE)
+    run(PY, "-m", "campaignlab", "release", "--workspace", WORKSPACE, "--trainee")
     return WORKSPACE
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +26,55 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def copy_new_lessons(releases: list[Path], workspace: Path) -> list[Path]:
+    """Copy each release folder into ``workspace``, never overwriting a file the trainee has.
+
+    Returns the files copied. A trainee's work in ``workspace`` is theirs: a newer release of a
+    lesson they already started is reported, not copied over it.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     rel = Path(d, "release", "00-start-here"); rel.mkdir(parents=True)
+    ...     _ = Path(rel, "00-start-here.ipynb").write_text("new")
+    ...     work = Path(d, "my-work"); (work / "00-start-here").mkdir(parents=True)
+    ...     _ = Path(work, "00-start-here", "00-start-here.ipynb").write_text("my answers")
+    ...     copied = copy_new_lessons([rel], work)  # doctest: +ELLIPSIS
+    ...     (copied, Path(work, "00-start-here", "00-start-here.ipynb").read_text())
+    kept your .../my-work/00-start-here/00-start-here.ipynb (a newer student version is in ...)
+    ([], 'my answers')
+    """
+    copied = []
+    for release in releases:
+        for src in sorted(p for p in release.rglob("*") if p.is_file()):
+            dest = workspace / release.name / src.relative_to(release)
+            if dest.exists():
+                if dest.read_bytes() != src.read_bytes():
+                    print(f"kept your {dest} (a newer student version is in {src})")
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
+            copied.append(dest)
+    return copied
+
+
+def _release(args: argparse.Namespace) -> int:
+    from campaignlab import course
+
+    try:
+        built = course.release(args.root, args.modules or None)
+    except course.CourseError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for folder in built.values():
+        print(folder)
+    if args.workspace:
+        for f in copy_new_lessons(list(built.values()), Path(args.workspace)):
+            print(f"new lesson: {f}")
+    if args.trainee and course.disable_student_extensions():
+        print("turned off the nbgrader extensions trainees do not use (they need an exchange)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="campaignlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +87,23 @@ def main(argv: list[str] | None = None) -> int:
         "--if-missing", action="store_true", help="do nothing if the canonical files are all there"
     )
     gen.set_defaults(func=_generate)
+
+    rel = sub.add_parser("release", help="build the student versions of the curriculum")
+    rel.add_argument("modules", nargs="*", help="module folders (default: all of them)")
+    rel.add_argument("--root", help="course root (default: build/course)")
+    rel.add_argument(
+        "--workspace", help="also copy new student notebooks here, never overwriting a trainee's"
+    )
+    rel.add_argument(
+        "--trainee",
+        action="store_true",
+        help="turn off nbgrader's exchange and instructor extensions in this environment",
+    )
+    rel.set_defaults(func=_release)
+
+    from campaignlab.grading.cli import add_parser as add_grade_parser
+
+    add_grade_parser(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)

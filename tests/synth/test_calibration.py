@@ -118,3 +118,13 @@ def test_people_schema_for_field_and_digital(truth):
     assert set(p["sex"]) <= {"F", "M", "U"} and set(p["party"]) <= {"DEM", "REP", "UNA", "LIB", "GRE"}
     assert p["support"].between(0, 1).all() and p["turnout_2026"].between(0, 1).all()
     assert np.isclose(p["support"].mean(), 0.5, atol=0.15)
+
+
+def test_registrations_by_age_follow_the_age_bands(voters):
+    """Grown children living with parents must not inflate the young (a bug this test caught)."""
+    ages = pd.to_numeric(voters["birth_year"]).rsub(cal.YEAR_END)
+    ages = ages[ages.between(18, 99)]
+    edges = [b[0] for b in cal.AGE_BANDS] + [cal.AGE_BANDS[-1][1] + 1]
+    got = np.histogram(ages, bins=edges)[0] / len(ages)
+    for (lo, hi, share), seen in zip(cal.AGE_BANDS, got, strict=True):
+        assert seen == pytest.approx(share, abs=0.015), f"ages {lo}-{hi}: {seen:.3f} vs {share}"

@@ -26,7 +26,7 @@ party          str       DEM REP UNA LIB GRE
 birth_state    str       two letters (OC = out of country)
 address        str       residential street address (true, even when the file says REMOVED)
 city, zip5     str       residential city and 5-digit ZIP (text, "00301")
-phone          str/<NA>  10 digits, 919/984 + 555 exchange
+phone          str/<NA>  10 digits, 919/984 + 555 exchange (more area codes past ~50,000 voters)
 precinct       str       precinct_abbrv ("01".."24")
 homeowner      bool      owns the home
 years_at_address float   years at the address at the snapshot
@@ -44,15 +44,17 @@ turnout_2026   float     true P(vote 11/03/2026), 0 when not eligible
 from __future__ import annotations
 
 import importlib
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from campaignlab.synth import calibration as cal
-from campaignlab.synth import writer
+from campaignlab.synth import text, writer
 from campaignlab.synth.history import HISTORY_COLUMNS, build_history
 from campaignlab.synth.people import build_people
 from campaignlab.synth.registrations import build_registrations, people_for
@@ -90,31 +92,43 @@ def _optional(module: str):
         raise
 
 
-def voters_frame(table: pa.Table) -> pd.DataFrame:
-    """The ncvoter table as pandas, every column ``str`` (as ``read_csv(dtype=str)`` gives)."""
-    cols = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_dictionary(col.type):
-            col = col.cast(pa.string())
-        cols[name] = col
-    return pa.table(cols).to_pandas()
+Emit = Callable[[str, "pd.DataFrame | pa.Table"], None]
 
 
-def build_world(seed: int = 2026, voters: int = 50_000) -> dict[str, pd.DataFrame | pa.Table]:
-    """Build every table in memory: file name (as in ``data.FILES``) -> table."""
+def build_world(
+    seed: int = 2026, voters: int = 50_000, programs: bool = True, emit: Emit | None = None
+) -> dict[str, pd.DataFrame | pa.Table]:
+    """Build every table in memory: file name (as in ``data.FILES``) -> table.
+
+    ``programs=False`` stops after the voter file, its history and their truth (no vendor,
+    field or digital files). ``emit(name, table)`` is called as soon as each table is final,
+    so a caller can write big files while the rest is still being built.
+
+    >>> sorted(build_world(seed=1, voters=1_000, programs=False))[:3]
+    ['ncvhis_alder.txt', 'ncvoter_alder.txt', 'truth/defects.csv']
+    """
+    tables: dict[str, pd.DataFrame | pa.Table] = {}
+
+    def ready(name: str, table: pd.DataFrame | pa.Table) -> None:
+        tables[name] = table
+        if emit is not None:
+            emit(name, table)
+
     rng = streams(seed)
     people = build_people(people_for(voters), rng["people"])
     regs = build_registrations(people, voters, rng["registrations"])
     turnout = build_turnout(people, regs, rng["turnout"])
     vf = build_voterfile(people, regs, rng["voterfile"])
+    ready("ncvoter_alder.txt", vf.table)
     reg_text = {"ncid": vf.ncid, "voter_reg_num": vf.voter_reg_num, "precinct": vf.precinct}
     history, drift, _ = build_history(turnout.prob, turnout.row, people, reg_text, rng["history"])
+    ready("ncvhis_alder.txt", history)
 
-    ncid = np.asarray(vf.ncid.to_numpy(zero_copy_only=False)).astype(str)
-    reg_num = np.asarray(vf.voter_reg_num.to_numpy(zero_copy_only=False)).astype(str)
+    ncid = vf.ncid
     person_idx = regs["person_idx"].to_numpy()
     is_dup = regs["is_dup"].to_numpy()
-    status = regs["status"].to_numpy().astype(str)
+    status_code = regs["status_code"].to_numpy()
+    status = np.array(list(cal.STATUS_SHARES))[status_code]
     primary_row = np.empty(len(people), dtype=np.int64)
     primary_row[person_idx[~is_dup]] = np.flatnonzero(~is_dup)
 
@@ -122,30 +136,30 @@ def build_world(seed: int = 2026, voters: int = 50_000) -> dict[str, pd.DataFram
 
     i26 = len(cal.ELECTIONS) - 1
     truth_people = people.assign(
-        ncid=pd.array(ncid[primary_row], dtype="str"),
-        precinct=pd.array(precincts()["precinct_abbrv"].to_numpy()[people["precinct"]], dtype="str"),
-        status=pd.array(status[primary_row], dtype="str"),
-        special=people["special"].replace("", pd.NA),
+        ncid=_str(pc.take(ncid, pa.array(primary_row))),
+        precinct=_str(text.take(precincts()["precinct_abbrv"].tolist(), people["precinct"].to_numpy())),
+        status=_str(text.take(list(cal.STATUS_SHARES), status_code[primary_row])),
+        special=_str(_blank_to_null(pa.array(people["special"], from_pandas=True))),
         turnout_2026=np.nan_to_num(turnout.prob[:, i26], nan=0.0),
     )[PEOPLE_COLUMNS]
 
     dup_of = regs["duplicate_of_row"].to_numpy(dtype=float, na_value=np.nan)
     registrations = pd.DataFrame(
         {
-            "ncid": pd.array(ncid, dtype="str"),
-            "voter_reg_num": pd.array(reg_num, dtype="str"),
+            "ncid": _str(ncid),
+            "voter_reg_num": _str(vf.voter_reg_num),
             "person_id": people["person_id"].to_numpy()[person_idx],
-            "duplicate_of": pd.array(
-                np.where(is_dup, ncid[np.nan_to_num(dup_of, nan=0).astype(np.int64)], None), dtype="str"
-            ),
-            "variation": pd.array(np.where(is_dup, _variations(vf.defects, ncid, is_dup), None), dtype="str"),
-            "registr_dt": regs["reg_date"].to_numpy().astype("datetime64[D]").astype(str),
-            "status_cd": pd.array(status, dtype="str"),
+            "duplicate_of": _str(pc.take(ncid, pa.array(np.nan_to_num(dup_of, nan=0).astype(np.int64), mask=~is_dup))),
+            "variation": _str(_dup_variations(vf.variation, is_dup)),
+            "registr_dt": _str(text.format_dates(regs["reg_date"].to_numpy(), fmt="iso")),
+            "status_cd": regs["status"],
         }
     )
-    turnout_df = pd.DataFrame({"person_id": people["person_id"].to_numpy()})
-    for i, e in enumerate(cal.ELECTIONS):
-        turnout_df[e.column] = turnout.prob[:, i]
+    ready("truth/registrations.csv", registrations)
+    turnout_df = pd.DataFrame(
+        {"person_id": people["person_id"].to_numpy()} | {e.column: turnout.prob[:, i] for i, e in enumerate(cal.ELECTIONS)}
+    )
+    ready("truth/turnout_probability.csv", turnout_df)
 
     drift_rows = pd.DataFrame(
         {
@@ -157,36 +171,56 @@ def build_world(seed: int = 2026, voters: int = 50_000) -> dict[str, pd.DataFram
     )
     defects = pd.concat([vf.defects[DEFECT_COLUMNS], drift_rows], ignore_index=True)
     defects = defects.sort_values(["dataset", "defect", "key"], kind="stable").reset_index(drop=True)
+    ready("truth/defects.csv", defects)
+    ready("truth/people.csv", truth_people)
+    if not programs:
+        return dict(sorted(tables.items()))
 
     vendor = build_vendor(ncid, person_idx, status, turnout.prob, people["dem_prob"].to_numpy(), rng["vendor"])
 
-    tables: dict[str, pd.DataFrame | pa.Table] = {
-        "ncvoter_alder.txt": vf.table,
-        "ncvhis_alder.txt": history,
-        "vendor_scores.csv": vendor,
-        "truth/people.csv": truth_people,
-        "truth/registrations.csv": registrations,
-        "truth/turnout_probability.csv": turnout_df,
-        "truth/defects.csv": defects,
-    }
+    ready("vendor_scores.csv", vendor)
     field = _optional("field")
-    if field is not None:
-        tables.update(field.build_field(truth_people, voters_frame(vf.table), rng["field"]))
+    if field is not None:  # every person's primary registration is in the voter file
+        for name, table in field.build_field(truth_people, None, rng["field"], in_file=np.ones(len(truth_people), bool)).items():
+            ready(name, table)
     digital = _optional("digital")
     if digital is not None:
-        tables.update(digital.build_digital(truth_people, rng["digital"]))
-    return tables
+        for name, table in digital.build_digital(truth_people, rng["digital"]).items():
+            ready(name, table)
+    return dict(sorted(tables.items()))
 
 
-def _variations(defects: pd.DataFrame, ncid: np.ndarray, is_dup: np.ndarray) -> np.ndarray:
-    dup = defects[defects["defect"] == "duplicate_registration"]
-    var = dup["detail"].str.extract(r"variation=(\w+)")[0]
-    lookup = pd.Series(var.to_numpy(), index=dup["key"].to_numpy())
-    return lookup.reindex(ncid).fillna("").to_numpy().astype(str)
+def _blank_to_null(arr: pa.Array) -> pa.Array:
+    """Empty strings become missing values.
+
+    >>> _blank_to_null(pa.array(["", "dorm"])).to_pylist()
+    [None, 'dorm']
+    """
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
-def generate(out_dir: str | Path, seed: int = 2026, voters: int = 50_000) -> list[Path]:
+def _dup_variations(variation: np.ndarray, is_dup: np.ndarray) -> pa.Array:
+    """The variation of each duplicate registration, missing for primary rows.
+
+    >>> _dup_variations(np.array(["", "nickname"]), np.array([False, True])).to_pylist()
+    [None, 'nickname']
+    """
+    vocab = sorted(set(variation[is_dup].tolist())) or [""]
+    codes = np.zeros(len(variation), dtype=np.int64)
+    codes[is_dup] = np.searchsorted(np.array(vocab), variation[is_dup])
+    return text.take(vocab, codes, mask=~is_dup)
+
+
+def _str(arr: pa.Array) -> pd.Series:
+    """An Arrow text array as a pandas ``str`` Series (no Python objects)."""
+    return pd.Series(arr.cast(pa.large_string()).to_pandas())
+
+
+def generate(out_dir: str | Path, seed: int = 2026, voters: int = 50_000, programs: bool = True) -> list[Path]:
     """Write the synthetic county into ``out_dir``; return the sorted list of files written.
+
+    Files are written by two background threads while the rest of the world is built
+    (Arrow's CSV writer releases the GIL). ``programs=False``: see ``build_world``.
 
     >>> import tempfile
     >>> files = generate(tempfile.mkdtemp(), seed=1, voters=2_000)
@@ -195,13 +229,12 @@ def generate(out_dir: str | Path, seed: int = 2026, voters: int = 50_000) -> lis
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tables = build_world(seed=seed, voters=voters)
 
-    def write(item: tuple[str, pd.DataFrame | pa.Table]) -> Path:
-        name, table = item
+    def write(name: str, table: pd.DataFrame | pa.Table) -> Path:
         sep = "\t" if name.startswith(("ncvoter", "ncvhis")) else ","
         return writer.write(table, out / name, delimiter=sep)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # pyarrow writes release the GIL
-        paths = list(pool.map(write, sorted(tables.items(), key=lambda kv: kv[0])))
-    return sorted(paths)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs: list[Future[Path]] = []
+        build_world(seed=seed, voters=voters, programs=programs, emit=lambda n, t: jobs.append(pool.submit(write, n, t)))
+        return sorted(job.result() for job in jobs)

@@ -25,6 +25,23 @@ SNAPSHOT = np.datetime64("2026-09-12")  # voter file snapshot date
 YEAR_END = 2026  # age_at_year_end is the age on 12/31/2026
 AREA_CODES = ("919", "984")  # phones: exchange 555 only
 EXCHANGE = "555"
+LINES_PER_AREA_CODE = 10_000  # 555-0000 .. 555-9999
+
+
+def extra_area_codes() -> tuple[str, ...]:
+    """Area codes added, in this order, when 919/984 hold too few 555 numbers for the county.
+
+    The other North Carolina codes first, then every NANP-shaped code (first digit 2-9, middle
+    digit not 9) except special ones (N00, N11, 555, toll-free); the 555 exchange keeps every
+    number fictional.
+
+    >>> extra_area_codes()[:3], len(extra_area_codes())
+    (('252', '336', '472'), 695)
+    """
+    nc = ("252", "336", "472", "704", "743", "828", "910", "980")
+    toll_free = {"800", "833", "844", "855", "866", "877", "888"}
+    rest = (f"{c}" for c in range(200, 1000) if c // 10 % 10 != 9 and c % 100 not in (0, 11) and c != 555)
+    return nc + tuple(c for c in rest if c not in toll_free and c not in nc and c not in AREA_CODES)
 
 # --- registration status (NC statewide file, Dec 2020, 8.3M rows; irworkshop) ----------
 # active 80%, inactive 8.8%, removed 9.1%, denied 1.7%; the remaining 0.4% temporary (S)
@@ -77,6 +94,13 @@ PARTY_SHARES = {"DEM": 0.35, "REP": 0.30, "UNA": 0.342, "LIB": 0.007, "GRE": 0.0
 # age of registered voters at year end, by band (unsourced; roughly ACS adult population)
 AGE_BANDS = [(18, 24, 0.10), (25, 34, 0.16), (35, 44, 0.16), (45, 54, 0.16), (55, 64, 0.17),
              (65, 74, 0.14), (75, 84, 0.08), (85, 99, 0.03)]  # fmt: skip
+# Householders (and adults outside a parent-child pair) are drawn from these weights, not from
+# AGE_BANDS: grown children living with a parent add young adults, and these weights were fitted
+# (iterative proportional fitting at 300,000 voters) so that all registrations together follow
+# AGE_BANDS within about half a point (tests/synth/test_calibration.py checks it).
+HOUSEHOLDER_AGE_WEIGHTS = (0.047, 0.143, 0.144, 0.164, 0.203, 0.172, 0.097, 0.030)
+# a grown child living with a parent is this many years younger (unsourced)
+GENERATION_GAP = (22, 36)
 BIRTH_STATE_SHARES = {"CB": 0.52, "NY": 0.07, "VA": 0.06, "SC": 0.05, "PA": 0.04, "FL": 0.04,
                       "OH": 0.03, "NJ": 0.03, "GA": 0.03, "CA": 0.03, "TX": 0.02, "MD": 0.03,
                       "IL": 0.02, "OC": 0.03}  # fmt: skip  # unsourced; OC = out of country

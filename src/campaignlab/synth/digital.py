@@ -861,7 +861,7 @@ def build_digital(people: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
     pid = np.full(len(members), -1, dtype=np.int64)
     pid[has] = people["person_id"].to_numpy(dtype=np.int64)[pidx[has]]
     ncid = pd.Series(np.full(len(members), None, dtype=object), dtype="str")
-    ncid[has] = people["ncid"].astype("str").to_numpy()[pidx[has]]
+    ncid[has] = people["ncid"].astype("str").take(pidx[has]).to_numpy()
     ncid = ncid.where(ncid.fillna("").str.len() > 0)
     matches = pd.DataFrame(
         {

@@ -142,14 +142,46 @@ def decode(codes: np.ndarray, labels) -> pd.Series:
 
 
 def _in_voter_file(ncid: pd.Series, voter_ncid: pd.Series) -> np.ndarray:
-    """Boolean mask: a non-empty ``ncid`` that appears in the voter file (arrow-fast)."""
+    """Boolean mask: a non-empty ``ncid`` that appears in the voter file (arrow-fast).
+
+    >>> _in_voter_file(pd.Series(["A", "", None, "B"]), pd.Series(["B", None, ""])).tolist()
+    [False, False, False, True]
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    left = pa.array(ncid.astype("str").fillna(""), type=pa.large_string())
-    right = pa.array(voter_ncid.astype("str").dropna().unique(), type=pa.large_string())
-    found = pc.is_in(left, value_set=right).to_numpy(zero_copy_only=False)
-    return np.asarray(found, dtype=bool) & (ncid.fillna("").str.len().to_numpy() > 0)
+    left = pa.array(ncid.astype("str"), from_pandas=True)
+    right = pa.array(voter_ncid.astype("str"), from_pandas=True)
+    found = pc.fill_null(pc.is_in(left, value_set=right, skip_nulls=True), False)
+    nonempty = pc.fill_null(pc.greater(pc.utf8_length(left), 0), False)
+    return np.asarray(pc.and_(found, nonempty).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _sorted_codes(values: pd.Series) -> np.ndarray:
+    """Rank of each value among the sorted distinct values (``pd.factorize(sort=True)`` codes).
+
+    >>> _sorted_codes(pd.Series(["00302", "00301", "00302"])).tolist()
+    [1, 0, 1]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(pa.array(values.astype("str"), from_pandas=True))
+    rank = np.empty(len(enc.dictionary), dtype=np.int64)
+    rank[np.asarray(pc.sort_indices(enc.dictionary))] = np.arange(len(enc.dictionary))
+    return rank[np.asarray(enc.indices)]
+
+
+def _sort_contacts(day: np.ndarray, minute: np.ndarray, vanid: np.ndarray) -> np.ndarray:
+    """Stable order by day, minute, then VANID (one int64 key: same as ``np.lexsort``).
+
+    >>> _sort_contacts(np.array([2, 1, 1]), np.array([0, 5, 5]), np.array([7, 9, 8])).tolist()
+    [2, 1, 0]
+    """
+    d = np.asarray(day).astype(np.int64)
+    d = d - d.min() if len(d) else d
+    key = (d * 100_000 + np.asarray(minute, dtype=np.int64)) * 1_000_000_000 + np.asarray(vanid, dtype=np.int64)
+    return np.argsort(key, kind="stable")
 
 
 def _days(window: tuple[str, str]) -> np.ndarray:
@@ -250,7 +282,9 @@ def _survey(support: np.ndarray, canvassed: np.ndarray, noise_sd: np.ndarray, rn
     return np.where(asked, code, -1)
 
 
-def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+def build_field(
+    people: pd.DataFrame, voters: pd.DataFrame | None, rng: np.random.Generator, in_file: np.ndarray | None = None
+) -> dict[str, pd.DataFrame]:
     """Simulate the canvass, phone banks and P2P texts; return the VAN contact history.
 
     Args:
@@ -258,6 +292,8 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
             first_name, last_name, household_id, zip5, phone, support, turnout_2026, status).
         voters: the ncvoter frame; only people whose ``ncid`` is in it have a VANID.
         rng: the only source of randomness.
+        in_file: optional precomputed mask "the person's ncid is in ``voters``" (then
+            ``voters`` is not read; the generator knows every primary registration is there).
 
     Returns:
         ``{"van_contact_history.csv": contacts, "truth/vanid_map.csv": vanid_map}``.
@@ -272,7 +308,8 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
     """
     r_target, r_walk, r_phone, r_sms, r_survey, r_staff = rng.spawn(6)
     ncid = people["ncid"].astype("str").reset_index(drop=True)
-    in_file = _in_voter_file(ncid, voters["ncid"])
+    if in_file is None:
+        in_file = _in_voter_file(ncid, voters["ncid"])
     vanid_all = vanid_for(people["person_id"].to_numpy())
     vanid_map = pd.DataFrame(
         {
@@ -288,7 +325,7 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
     turnout = people["turnout_2026"].to_numpy(dtype=float)
     est_sup = support + r_target.normal(0, TARGET_SUPPORT_NOISE_SD, n_people)
     est_turn = turnout + r_target.normal(0, TARGET_TURNOUT_NOISE_SD, n_people)
-    active = in_file & (people["status"].astype("str").to_numpy() == "A")
+    active = in_file & (people["status"].astype("str") == "A").to_numpy(dtype=bool, na_value=False)
     gotv = active & (est_sup >= 0.60) & (est_turn >= 0.20) & (est_turn <= 0.75)
     persuade = active & (est_sup >= 0.40) & (est_sup < 0.60) & (est_turn >= 0.45)
     univ = np.flatnonzero(gotv | persuade)
@@ -298,7 +335,7 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
     moved = r_target.random(len(univ)) < 0.04
     hh_code, _ = pd.factorize(people["household_id"].to_numpy()[univ])
     n_hh = int(hh_code.max()) + 1 if len(univ) else 0
-    zip_rank = pd.factorize(people["zip5"].astype("str").to_numpy()[univ], sort=True)[0]
+    zip_rank = _sorted_codes(people["zip5"].take(univ))
     # turf order: ZIP then household (households in a ZIP are walked together)
     turf = zip_rank.astype(np.int64) * (n_hh + 1) + hh_code
 
@@ -331,7 +368,7 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
         rows_group.append(turf[idx])
 
     # --- phone banks: voters with a listed phone not reached at the door ------------------
-    has_phone = people["phone"].astype("str").fillna("").str.len().to_numpy()[univ] > 0
+    has_phone = people["phone"].astype("str").take(univ).fillna("").str.len().to_numpy() > 0
     on_list = has_phone & ~contacted & ~done & (r_phone.random(len(univ)) < 0.75)
     bad = r_phone.random(len(univ)) < PHONE_BAD_NUMBER_RATE
     bad_kind = np.where(r_phone.random(len(univ)) < 0.55, R["Wrong Number"], R["Disconnected"])
@@ -408,7 +445,7 @@ def build_field(people: pd.DataFrame, voters: pd.DataFrame, rng: np.random.Gener
     response = _survey(u_sup[pidx], canvassed, noise, r_survey)
 
     person = univ[pidx]
-    order = np.lexsort((vanid_all[person], minute, day))
+    order = _sort_contacts(day, minute, vanid_all[person])
     person, day, minute, ctype, result, who, input_type, response = (
         x[order] for x in (person, day, minute, ctype, result, who, input_type, response)
     )

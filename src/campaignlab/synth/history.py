@@ -44,6 +44,34 @@ def method_shares(e: cal.Election) -> tuple[float, ...]:
     return shares[e.year] if isinstance(shares, dict) else shares
 
 
+def votes_in_file_order(voted: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(election, person, registration row) of every vote, sorted by election then row.
+
+    A person has one row per election, so (election, row) keys are unique: flagging each
+    election's rows and reading the flags back sorts them in linear time, the same order as
+    ``np.lexsort((row, election))``.
+
+    >>> voted = np.array([[True, True], [True, False]])  # persons x elections
+    >>> rows = np.array([[1, 1], [0, 2]])
+    >>> [a.tolist() for a in votes_in_file_order(voted, rows)]
+    [[0, 0, 1], [1, 0, 0], [0, 1, 1]]
+    """
+    n_rows = int(rows.max()) + 1 if rows.size else 0
+    person_at = np.empty(n_rows, dtype=np.int64)
+    e_parts, p_parts, r_parts = [], [], []
+    for e in range(voted.shape[1]):
+        person = np.flatnonzero(voted[:, e])
+        row = rows[person, e]
+        flag = np.zeros(n_rows, dtype=bool)
+        flag[row] = True
+        person_at[row] = person
+        row = np.flatnonzero(flag)
+        e_parts.append(np.full(len(row), e, dtype=np.int64))
+        p_parts.append(person_at[row])
+        r_parts.append(row)
+    return np.concatenate(e_parts), np.concatenate(p_parts), np.concatenate(r_parts)
+
+
 def build_history(
     prob: np.ndarray,
     rows: np.ndarray,
@@ -65,18 +93,17 @@ def build_history(
     past = cal.PAST_ELECTIONS
     n_e = len(past)
     p = prob[:, :n_e]
-    voted = rng.random(p.shape) < np.nan_to_num(p, nan=0.0)
-    e_idx, p_idx = np.nonzero(voted.T)
-    row = rows[p_idx, e_idx]
-    order = np.lexsort((row, e_idx))
-    e_idx, p_idx, row = e_idx[order], p_idx[order], row[order]
+    voted = rng.random(p.shape) < p  # never true where p is NaN (not eligible)
+    e_idx, p_idx, row = votes_in_file_order(voted, rows)
     n = len(e_idx)
 
     # method ------------------------------------------------------------------------------
     cdf = np.array([np.cumsum(method_shares(e)) for e in past])
     cdf[:, -1] = 1.0
     u = rng.random(n)
-    method = (u[:, None] >= cdf[e_idx][:, :-1]).sum(1)
+    method = np.zeros(n, dtype=np.int64)
+    for k in range(cdf.shape[1] - 1):  # the number of cut-points at or below u
+        method += u >= cdf[e_idx, k]
     new_era = np.array([e.year >= cal.NEW_LABEL_FROM for e in past])[e_idx]
     label = method + 5 * new_era
 
@@ -91,7 +118,8 @@ def build_history(
 
     # party on the ballot ---------------------------------------------------------------------
     parties = ["DEM", "REP", "UNA", "LIB", "GRE"]
-    party = pd.Categorical(people["party"], categories=parties).codes[p_idx].astype(np.int64)
+    party_code = pc.index_in(pa.array(people["party"], from_pandas=True), value_set=pa.array(parties))
+    party = np.asarray(pc.fill_null(party_code, -1)).astype(np.int64)[p_idx]
     primary = np.array([e.kind == "PRIMARY" for e in past])[e_idx]
     dem = people["dem_prob"].to_numpy()[p_idx]
     una_pick = np.where(rng.random(n) < dem, 0, 1)

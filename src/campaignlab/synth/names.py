@@ -73,24 +73,51 @@ def sample(p: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.searchsorted(cdf, rng.random(n), side="right").astype(np.int32)
 
 
+def first_name_vocab() -> np.ndarray:
+    """All first names: the female table, then the male table (codes index into this).
+
+    >>> str(first_name_vocab()[0])
+    'MARY'
+    """
+    t = load_tables()
+    return np.concatenate([t.female, t.male])
+
+
+def first_name_codes(female: np.ndarray, unknown: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Codes into ``first_name_vocab()`` of first (or middle) names; ``unknown`` sex draws from either.
+
+    >>> first_name_vocab()[first_name_codes(np.array([True]), np.array([False]), np.random.default_rng(0))].dtype.kind
+    'U'
+    """
+    t = load_tables()
+    n = len(female)
+    is_female = female | (unknown & (rng.random(n) < 0.5))
+    fi = sample(t.female_p, n, rng)
+    mi = sample(t.male_p, n, rng)
+    return np.where(is_female, fi, len(t.female) + mi.astype(np.int64))
+
+
 def first_names(sex: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """First (or middle) names for people of ``sex`` (F/M/U; U draws from either table).
 
     >>> first_names(np.array(["F", "M"]), np.random.default_rng(0)).dtype.kind
     'U'
     """
-    t = load_tables()
-    n = len(sex)
-    female = (sex == "F") | ((sex == "U") & (rng.random(n) < 0.5))
-    fi = sample(t.female_p, n, rng)
-    mi = sample(t.male_p, n, rng)
-    return np.where(female, t.female[fi], t.male[mi])
+    return first_name_vocab()[first_name_codes(sex == "F", sex == "U", rng)]
+
+
+def last_name_codes(n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` codes into ``load_tables().last``, drawn by frequency.
+
+    >>> len(last_name_codes(4, np.random.default_rng(0)))
+    4
+    """
+    return sample(load_tables().last_p, n, rng)
 
 
 def last_names(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` surnames drawn by frequency."""
-    t = load_tables()
-    return t.last[sample(t.last_p, n, rng)]
+    return load_tables().last[last_name_codes(n, rng)]
 
 
 def nickname(first: np.ndarray) -> np.ndarray:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from campaignlab.synth import calibration as cal
-from campaignlab.synth import names, places
+from campaignlab.synth import names, places, text
 
 HOUSEHOLD_SIZES = np.array([1, 2, 3, 4, 5])
 HOUSEHOLD_P = np.array([0.30, 0.36, 0.16, 0.12, 0.06])  # adults per household; unsourced
@@ -26,6 +27,8 @@ SUFFIX_P = np.array([0.60, 0.20, 0.08, 0.10, 0.02])
 PARTY_LEAN = {"DEM": 1.2, "REP": -1.2, "UNA": 0.0, "LIB": -0.6, "GRE": 1.0}  # unsourced
 FRONT_DESK_PHONE = "9845550100"  # the nursing home's shared phone (planted)
 DORM_PHONE = "9195550199"  # a dorm hall phone (planted)
+RESERVED_PHONES = (FRONT_DESK_PHONE, DORM_PHONE)  # never handed out to anybody else
+SPECIALS = ("", "dorm", "nursing home")  # group quarters: none, the dorms, the nursing home
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -37,19 +40,36 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def choice(keys: list, shares: np.ndarray | list, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` of ``keys`` with probabilities ``shares`` (inverse CDF, vectorised)."""
+def choice_idx(shares: np.ndarray | list, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` indices with probabilities ``shares`` (inverse CDF, vectorised).
+
+    >>> choice_idx([0.0, 1.0], 3, np.random.default_rng(0)).tolist()
+    [1, 1, 1]
+    """
     p = np.asarray(shares, dtype=float)
     cdf = np.cumsum(p / p.sum())
     cdf[-1] = 1.0
-    return np.asarray(keys)[np.searchsorted(cdf, rng.random(n), side="right")]
+    return np.searchsorted(cdf, rng.random(n), side="right")
 
 
-def draw_ages(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Ages at the end of 2026 from the registered-voter age bands."""
+def choice(keys: list, shares: np.ndarray | list, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` of ``keys`` with probabilities ``shares`` (same draws as ``choice_idx``)."""
+    return np.asarray(keys)[choice_idx(shares, n, rng)]
+
+
+def draw_ages(n: int, rng: np.random.Generator, weights=None) -> np.ndarray:
+    """Ages at the end of 2026 from the age bands of ``cal.AGE_BANDS``.
+
+    ``weights`` replaces the bands' shares (e.g. ``cal.HOUSEHOLDER_AGE_WEIGHTS``).
+
+    >>> ages = draw_ages(10_000, np.random.default_rng(0))
+    >>> bool(ages.min() >= 18), bool(ages.max() <= 99)
+    (True, True)
+    """
     lo = np.array([b[0] for b in cal.AGE_BANDS])
     hi = np.array([b[1] for b in cal.AGE_BANDS])
-    band = choice(np.arange(len(lo)), [b[2] for b in cal.AGE_BANDS], n, rng)
+    shares = weights if weights is not None else [b[2] for b in cal.AGE_BANDS]
+    band = choice(np.arange(len(lo)), shares, n, rng)
     return lo[band] + np.floor(rng.random(n) * (hi[band] - lo[band] + 1)).astype(np.int64)
 
 
@@ -82,49 +102,55 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     # special residents each form their own household (roommates are not family)
     hh_all = np.concatenate([hh, n_hh + np.arange(n_dorm + n_nurse)])
     member_all = np.concatenate([member, np.zeros(n_dorm + n_nurse, dtype=np.int64)])
-    special = np.array([""] * n_home + ["dorm"] * n_dorm + ["nursing home"] * n_nurse)
+    special = np.repeat(np.arange(len(SPECIALS)), [n_home, n_dorm, n_nurse])  # codes into SPECIALS
     n_hh_all = n_hh + n_dorm + n_nurse
 
     # ages --------------------------------------------------------------------------------
-    head_age = draw_ages(n_hh, rng)
+    head_age = draw_ages(n_hh, rng, cal.HOUSEHOLDER_AGE_WEIGHTS)
     age = head_age[hh].copy()
     spouse = member == 1
     age[spouse] = np.clip(age[spouse] + np.round(rng.normal(0, 4, spouse.sum())), 18, 99)
     kid = member >= 2
     grown = kid & (head_age[hh] >= 42)
-    age[grown] = rng.integers(18, 31, grown.sum())
+    gap = rng.integers(cal.GENERATION_GAP[0], cal.GENERATION_GAP[1] + 1, grown.sum())
+    age[grown] = np.maximum(head_age[hh][grown] - gap, 18)
     other = kid & ~grown
-    age[other] = draw_ages(other.sum(), rng)
+    age[other] = draw_ages(other.sum(), rng, cal.HOUSEHOLDER_AGE_WEIGHTS)
     age = np.concatenate([age, rng.integers(18, 23, n_dorm), rng.integers(75, 100, n_nurse)])
     age = age.astype(np.int64)
 
-    # sex, race, ethnicity, names ---------------------------------------------------------------
-    sex = choice(list(cal.GENDER_SHARES), list(cal.GENDER_SHARES.values()), n, rng)
+    # sex, race, ethnicity, names (integer codes into small vocabularies until the end) ---------
+    sexes, races, ethnics = list(cal.GENDER_SHARES), list(cal.RACE_SHARES), list(cal.ETHNIC_SHARES)
+    sex = choice_idx(list(cal.GENDER_SHARES.values()), n, rng)
+    is_f, is_m = sexes.index("F"), sexes.index("M")
     head_sex = sex[np.concatenate([np.cumsum(sizes) - sizes, np.arange(n_home, n)])]
-    opposite = np.where(head_sex == "F", "M", "F")
+    opposite = np.where(head_sex == is_f, is_m, is_f)
     flip = np.concatenate([spouse, np.zeros(n - n_home, bool)]) & (rng.random(n) < 0.85)
     sex = np.where(flip, opposite[hh_all], sex)
-    hh_race = choice(list(cal.RACE_SHARES), list(cal.RACE_SHARES.values()), n_hh_all, rng)
-    own_race = choice(list(cal.RACE_SHARES), list(cal.RACE_SHARES.values()), n, rng)
+    hh_race = choice_idx(list(cal.RACE_SHARES.values()), n_hh_all, rng)
+    own_race = choice_idx(list(cal.RACE_SHARES.values()), n, rng)
     race = np.where(rng.random(n) < 0.9, hh_race[hh_all], own_race)
-    ethnic = choice(list(cal.ETHNIC_SHARES), list(cal.ETHNIC_SHARES.values()), n, rng)
-    ethnic = np.where((race == "U") & (rng.random(n) < 0.8), "UN", ethnic)
+    ethnic = choice_idx(list(cal.ETHNIC_SHARES.values()), n, rng)
+    ethnic = np.where((race == races.index("U")) & (rng.random(n) < 0.8), ethnics.index("UN"), ethnic)
 
-    first = names.first_names(sex, rng)
-    middle = names.first_names(sex, rng)
-    middle = np.where(rng.random(n) < cal.MISSING_MIDDLE, "", middle)
-    hh_last = names.last_names(n_hh_all, rng)
-    own_last = names.last_names(n, rng)
+    female, unknown = sex == is_f, sex == sexes.index("U")
+    first = names.first_name_codes(female, unknown, rng)
+    middle = names.first_name_codes(female, unknown, rng)
+    no_middle = rng.random(n) < cal.MISSING_MIDDLE
+    hh_last = names.last_name_codes(n_hh_all, rng)
+    own_last = names.last_name_codes(n, rng)
     last = np.where(rng.random(n) < np.where(member_all == 0, 0.0, 0.15), own_last, hh_last[hh_all])
-    male = sex == "M"
+    male = sex == is_m
     has_suffix = male & (rng.random(n) < cal.SUFFIX_PRESENT / max(male.mean(), 1e-9))
-    suffix = np.where(has_suffix, choice(SUFFIXES, SUFFIX_P, n, rng), "")
+    suffix = choice_idx(SUFFIX_P, n, rng)
 
     # party and latent traits -------------------------------------------------------------------
-    party = choice(list(cal.PARTY_SHARES), list(cal.PARTY_SHARES.values()), n, rng)
+    parties = list(cal.PARTY_SHARES)
+    party = choice_idx(list(cal.PARTY_SHARES.values()), n, rng)
     head_party = party[np.concatenate([np.cumsum(sizes) - sizes, np.arange(n_home, n)])][hh_all]
     party = np.where((member_all > 0) & (rng.random(n) < 0.6), head_party, party)
-    party = np.where((race == "B") & (rng.random(n) < 0.45), "DEM", party)
+    black = race == races.index("B")
+    party = np.where(black & (rng.random(n) < 0.45), parties.index("DEM"), party)
     young = age < 35
 
     # homes -------------------------------------------------------------------------------------
@@ -134,16 +160,15 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     hh_owner[n_hh:] = False
     homeowner = hh_owner[hh_all]
 
-    lean = np.select([party == k for k in PARTY_LEAN], list(PARTY_LEAN.values()), 0.0)
-    z = lean + 0.5 * ((race == "B") & (party == "UNA")) + rng.normal(0, 0.8, n)
+    lean = np.array([PARTY_LEAN.get(k, 0.0) for k in parties])[party]
+    z = lean + 0.5 * (black & (party == parties.index("UNA"))) + rng.normal(0, 0.8, n)
     dem_prob = sigmoid(1.3 * z)
     support = sigmoid(0.15 + 0.8 * z + 0.5 * ~homeowner + 0.3 * young + rng.normal(0, 0.6, n))
     habit = rng.normal(0, 1, n)
 
     # addresses -----------------------------------------------------------------------------------
-    hh_pct = choice(np.arange(len(pct)), pct["share"].to_numpy(), n_hh_all, rng)
+    hh_pct = choice_idx(pct["share"].to_numpy(), n_hh_all, rng)
     st_pct = places.street_precinct()
-    st_names = places.streets()
     # each precinct's streets; a household picks one of them
     order = np.argsort(st_pct, kind="stable")
     start = np.searchsorted(st_pct[order], np.arange(len(pct)))
@@ -155,24 +180,24 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     dup_addr = pd.Series(street * 10_000 + number).duplicated().to_numpy()
     number = np.where(dup_addr, number + 10_000 + np.arange(n_hh_all) % 7, number)
     apt = (~hh_owner) & (rng.random(n_hh_all) < 0.35)
-    apt_txt = np.where(apt, np.char.add(" APT ", (rng.integers(1, 40, n_hh_all)).astype(str)), "")
-    hh_addr = np.char.add(np.char.add(np.char.add(number.astype(str), " "), st_names[street]), apt_txt)
-    city = pct["res_city_desc"].to_numpy()[hh_pct]
-    zip5 = pct["zip5"].to_numpy()[hh_pct]
-    # special addresses
+    apt_no = rng.integers(1, 40, n_hh_all)
+    # special addresses: the dorms and the nursing home (codes past the precincts' cities/ZIPs)
     dorm_pick = rng.random(n_dorm) < 0.6
     dorm_ix = np.where(dorm_pick, 0, 1)
-    ci = n_hh
-    hh_addr[ci : ci + n_dorm] = np.array([d[0] for d in places.DORMS])[dorm_ix]
-    city[ci : ci + n_dorm] = places.DORMS[0][1]
-    zip5[ci : ci + n_dorm] = places.DORMS[0][2]
-    hh_pct[ci : ci + n_dorm] = 1
-    cj = n_hh + n_dorm
-    hh_addr[cj:] = places.NURSING_HOME[0]
-    city[cj:] = places.NURSING_HOME[1]
-    zip5[cj:] = places.NURSING_HOME[2]
+    ci, cj = n_hh, n_hh + n_dorm
+    hh_addr = pa.concat_arrays([
+        street_address(number[:ci], street[:ci], np.where(apt[:ci], apt_no[:ci], 0)),
+        text.take([d[0] for d in places.DORMS], dorm_ix),
+        text.take([places.NURSING_HOME[0]], np.zeros(n_nurse, np.int64)),
+    ])  # fmt: skip
+    place = hh_pct.copy()  # codes into precinct places + [dorm, nursing home]
+    place[ci:cj] = len(pct)
+    place[cj:] = len(pct) + 1
+    cities = [*pct["res_city_desc"], places.DORMS[0][1], places.NURSING_HOME[1]]
+    zips = [*pct["zip5"], places.DORMS[0][2], places.NURSING_HOME[2]]
+    hh_pct[ci:cj] = 1
     hh_pct[cj:] = int(np.flatnonzero(pct["res_city_desc"].to_numpy() == places.NURSING_HOME[1])[0])
-    zip4 = np.char.zfill(rng.integers(1, 9999, n_hh_all).astype(str), 4)
+    zip4 = text.zfill(rng.integers(1, 9999, n_hh_all), 4)
 
     # registration date = moved to the current address (years ago at the snapshot) ---------------
     max_years = np.minimum(age - 18, 60) + 0.9
@@ -187,61 +212,93 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     # number only the phones in use: one per landline household, one per cell
     slot = np.where(use_landline, hh_all, n_hh_all + np.arange(n))
     used, inverse = np.unique(slot[has_phone], return_inverse=True)
-    phone = np.full(n, "", dtype="<U10")
+    phone = np.zeros(n, dtype=np.int64)  # 10-digit numbers; 0 = none
     phone[has_phone] = _phone_pool(len(used), rng)[inverse]
-    nurse = special == "nursing home"
-    phone = np.where(nurse & (rng.random(n) < 0.8), FRONT_DESK_PHONE, phone)
-    has_phone |= nurse & (phone == FRONT_DESK_PHONE)
-    dorm = special == "dorm"
-    phone = np.where(dorm & (rng.random(n) < 0.03), DORM_PHONE, phone)
-    has_phone |= dorm & (phone == DORM_PHONE)
+    nurse = special == SPECIALS.index("nursing home")
+    phone = np.where(nurse & (rng.random(n) < 0.8), int(FRONT_DESK_PHONE), phone)
+    dorm = special == SPECIALS.index("dorm")
+    phone = np.where(dorm & (rng.random(n) < 0.03), int(DORM_PHONE), phone)
 
-    birth_state = choice(list(cal.BIRTH_STATE_SHARES), list(cal.BIRTH_STATE_SHARES.values()), n, rng)
-    drivers_lic = np.where(rng.random(n) < cal.DRIVERS_LIC_YES, "Y", "N")
+    birth_state = choice_idx(list(cal.BIRTH_STATE_SHARES.values()), n, rng)
+    drivers_lic = rng.random(n) < cal.DRIVERS_LIC_YES
 
-    df = pa.table(
+    vocab = names.first_name_vocab()
+    last_vocab = names.load_tables().last
+    return pa.table(
         {
             "person_id": np.arange(1, n + 1, dtype=np.int64),
             "household_id": hh_all.astype(np.int64) + 1,
-            "first_name": first,
-            "middle_name": pa.array(middle, pa.string(), mask=middle == ""),
-            "last_name": last,
-            "suffix": pa.array(suffix, pa.string(), mask=suffix == ""),
-            "sex": sex,
+            "first_name": text.take(vocab, first),
+            "middle_name": text.take(vocab, middle, mask=no_middle),
+            "last_name": text.take(last_vocab, last),
+            "suffix": text.take(SUFFIXES, suffix, mask=~has_suffix),
+            "sex": text.take(sexes, sex),
             "birth_year": (cal.YEAR_END - age).astype(np.int64),
             "age": age,
-            "race": race,
-            "ethnic": ethnic,
-            "party": party,
-            "birth_state": birth_state,
-            "drivers_lic": drivers_lic,
-            "address": hh_addr[hh_all],
-            "city": city[hh_all],
-            "zip5": zip5[hh_all],
-            "zip4": zip4[hh_all],
+            "race": text.take(races, race),
+            "ethnic": text.take(ethnics, ethnic),
+            "party": text.take(parties, party),
+            "birth_state": text.take(list(cal.BIRTH_STATE_SHARES), birth_state),
+            "drivers_lic": text.take(["N", "Y"], drivers_lic),
+            "address": pc.take(hh_addr, pa.array(hh_all)),
+            "city": text.take(cities, place[hh_all]),
+            "zip5": text.take(zips, place[hh_all]),
+            "zip4": pc.take(zip4, pa.array(hh_all)),
             "precinct": hh_pct[hh_all].astype(np.int64),
-            "phone": pa.array(phone, pa.string(), mask=~has_phone),
+            "phone": pa.array(phone, mask=phone == 0).cast(pa.string()),
             "homeowner": homeowner,
             "years_at_address": np.round(years, 2),
-            "reg_date": reg_date,
-            "special": special,
+            "reg_date": reg_date.astype("datetime64[s]"),
+            "special": text.take(SPECIALS, special),
             "lean": np.round(z, 4),
             "dem_prob": np.round(dem_prob, 4),
             "support": np.round(support, 4),
             "habit": habit,
         }
     ).to_pandas()
-    return df
+
+
+def street_address(number: np.ndarray, street: np.ndarray, apt: np.ndarray) -> pa.Array:
+    """``"<number> <street>"`` plus ``" APT <apt>"`` where ``apt`` > 0 (built by Arrow).
+
+    >>> street_address(np.array([12, 7]), np.array([0, 1]), np.array([0, 3])).to_pylist()
+    ['12 ALDERWOOD ST', '7 ALDERWOOD RD APT 3']
+    """
+    base = text.join(pa.array(np.asarray(number, dtype=np.int64)).cast(pa.string()), text.take(places.streets(), street))
+    apt = np.asarray(apt, dtype=np.int64)
+    suffix = text.where(apt > 0, pc.binary_join_element_wise("APT", pa.array(apt).cast(pa.string()), " "), None)
+    return text.join(base, suffix)
+
+
+def area_codes_for(k: int) -> tuple[str, ...]:
+    """The area codes needed for ``k`` distinct phone numbers (919/984 while they suffice).
+
+    >>> area_codes_for(19_998), area_codes_for(19_999)
+    (('919', '984'), ('919', '984', '252'))
+    """
+    codes = cal.AREA_CODES + cal.extra_area_codes()
+    need = -(-(k + len(RESERVED_PHONES)) // cal.LINES_PER_AREA_CODE)
+    return codes[: min(max(need, len(cal.AREA_CODES)), len(codes))]
+
+
+def phone_numbers(area_codes: tuple[str, ...]) -> np.ndarray:
+    """Every 555 number of ``area_codes`` as 10-digit integers, minus the planted shared phones.
+
+    >>> phone_numbers(("919",))[:2].tolist()
+    [9195550000, 9195550001]
+    """
+    area = np.array([int(a) for a in area_codes], dtype=np.int64) * 10_000_000 + int(cal.EXCHANGE) * 10_000
+    lines = np.arange(cal.LINES_PER_AREA_CODE, dtype=np.int64)
+    numbers = (area[:, None] + lines[None, :]).ravel()
+    return numbers[~np.isin(numbers, [int(p) for p in RESERVED_PHONES])]
 
 
 def _phone_pool(k: int, rng: np.random.Generator) -> np.ndarray:
-    """``k`` distinct 555 numbers while they last (20,000 exist), then repeats (large counties)."""
-    reserved = {FRONT_DESK_PHONE, DORM_PHONE}
-    all_numbers = np.char.add(
-        np.repeat(np.char.add(np.array(cal.AREA_CODES), cal.EXCHANGE), 10_000),
-        np.tile(np.char.zfill(np.arange(10_000).astype(str), 4), len(cal.AREA_CODES)),
-    )
-    all_numbers = all_numbers[~np.isin(all_numbers, list(reserved))]
-    perm = rng.permutation(len(all_numbers))
+    """``k`` distinct 555 numbers in random order, from as many area codes as ``k`` needs.
+
+    Numbers repeat only past the last area code (about 7 million numbers).
+    """
+    pool = phone_numbers(area_codes_for(k))
+    perm = rng.permutation(len(pool))
     reps = -(-k // len(perm))
-    return all_numbers[np.tile(perm, reps)[:k]]
+    return pool[np.tile(perm, reps)[:k]]

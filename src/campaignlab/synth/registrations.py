@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from campaignlab.synth import calibration as cal
-from campaignlab.synth.people import choice
+from campaignlab.synth.people import choice_idx
+from campaignlab.synth.text import take
 
 NCID_PREFIX = "AL"
 VARIATIONS = ("exact", "name_case", "nickname", "middle_initial", "moved_address")
@@ -53,7 +55,8 @@ def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Genera
 
     Columns: row (0..n-1, file order = ID order), person_idx, ncid_num, reg_num, reg_date,
     status, reason_cd, reason_desc, removal_date, lapse_date, inactive_date,
-    duplicate_of_row (Int64), variation.
+    duplicate_of_row (Int64), variation; status_code (index into ``cal.STATUS_SHARES``) and
+    variation_code (index into ``VARIATIONS``, -1 for primary rows) for vectorised callers.
     """
     n_people = len(people)
     n_dup = n_rows - n_people
@@ -62,7 +65,7 @@ def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Genera
     reg_date = people["reg_date"].to_numpy().astype("datetime64[D]")
 
     # primary registrations numbered in order of registration date, leaving odd gaps
-    order = np.lexsort((np.arange(n_people), reg_date))
+    order = np.argsort(reg_date, kind="stable")
     rank = np.empty(n_people, dtype=np.int64)
     rank[order] = np.arange(n_people)
     ncid_num = 100_000 + 2 * rank
@@ -78,48 +81,54 @@ def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Genera
     later = base + (rng.random(n_dup) * span).astype("timedelta64[D]")
     soon = base + rng.integers(0, 30, n_dup).astype("timedelta64[D]")
     dup_date = np.where(consecutive, soon, later)
-    variation = choice(list(VARIATIONS), VARIATION_P, n_dup, rng)
+    var_code_dup = choice_idx(VARIATION_P, n_dup, rng)  # codes into VARIATIONS
 
     person_idx = np.concatenate([np.arange(n_people), dup_people])
     ncid = np.concatenate([ncid_num, dup_ncid])
+    # file order = NCID order (NCIDs are unique, so any sort is the stable one)
+    srt = np.argsort(ncid, kind="stable")
+    is_dup = np.r_[np.zeros(n_people, bool), np.ones(n_dup, bool)][srt]
+    ncid = ncid[srt]
+    # the duplicate points at the primary row (by ncid)
+    dup_of_ncid = np.concatenate([np.zeros(n_people, np.int64), ncid_num[dup_people]])[srt]
+    dup_of = pd.array(np.searchsorted(ncid, dup_of_ncid), dtype="Int64")
+    dup_of[~is_dup] = pd.NA
+    var_code = np.concatenate([np.full(n_people, -1), var_code_dup])[srt]
     regs = pd.DataFrame(
         {
-            "person_idx": person_idx,
+            "row": np.arange(n_rows),
+            "person_idx": person_idx[srt],
             "ncid_num": ncid,
-            "reg_num": np.concatenate([reg_num, dup_regn]),
-            "reg_date": np.concatenate([reg_date, dup_date]),
-            "is_dup": np.r_[np.zeros(n_people, bool), np.ones(n_dup, bool)],
-            "variation": np.concatenate([np.full(n_people, ""), variation]),
+            "reg_num": np.concatenate([reg_num, dup_regn])[srt],
+            "reg_date": np.concatenate([reg_date, dup_date])[srt],
+            "is_dup": is_dup,
+            "variation": _text(("", *VARIATIONS), var_code + 1),
+            "duplicate_of_row": dup_of,
         }
     )
-    # the duplicate points at the primary row (by ncid)
-    regs["dup_of_ncid"] = np.concatenate([np.zeros(n_people, np.int64), ncid_num[dup_people]])
-    regs = regs.sort_values("ncid_num", kind="stable").reset_index(drop=True)
-    regs.insert(0, "row", np.arange(n_rows))
-    row_of_ncid = pd.Series(regs["row"].to_numpy(), index=regs["ncid_num"].to_numpy())
-    dup_of = pd.array(np.where(regs["is_dup"], row_of_ncid.reindex(regs["dup_of_ncid"]).to_numpy(), 0), dtype="Int64")
-    dup_of[~regs["is_dup"].to_numpy()] = pd.NA
-    regs["duplicate_of_row"] = dup_of
 
     # statuses: exact counts; duplicates only get A or I -----------------------------------
     counts = exact_counts(cal.STATUS_SHARES, n_rows)
-    status = rng.permutation(np.repeat(list(counts), list(counts.values())))
-    is_dup = regs["is_dup"].to_numpy()
-    bad = np.flatnonzero(is_dup & ~np.isin(status, ["A", "I"]))
-    pool = np.flatnonzero(~is_dup & (status == "A"))
+    keys = list(counts)  # status codes index this list (A I R D S)
+    status = rng.permutation(np.repeat(np.arange(len(keys)), list(counts.values())))
+    a, i = keys.index("A"), keys.index("I")
+    bad = np.flatnonzero(is_dup & (status != a) & (status != i))
+    pool = np.flatnonzero(~is_dup & (status == a))
     swap = rng.choice(pool, size=len(bad), replace=False)
     status[bad], status[swap] = status[swap], status[bad]
-    regs["status"] = status
+    regs["status"] = _text(keys, status)
+    regs["status_code"] = status
+    regs["variation_code"] = var_code
 
-    reason_cd = np.empty(n_rows, dtype=object)
-    reason_desc = np.empty(n_rows, dtype=object)
+    reasons = [o for options in cal.REASONS.values() for o in options]  # codes index this list
+    reason = np.zeros(n_rows, dtype=np.int64)
+    first = 0
     for st, options in cal.REASONS.items():
-        m = status == st
-        pick = choice(np.arange(len(options)), [o[2] for o in options], int(m.sum()), rng)
-        reason_cd[m] = np.array([o[0] for o in options])[pick]
-        reason_desc[m] = np.array([o[1] for o in options])[pick]
-    regs["reason_cd"] = reason_cd.astype(str)
-    regs["reason_desc"] = reason_desc.astype(str)
+        m = status == keys.index(st)
+        reason[m] = first + choice_idx([o[2] for o in options], int(m.sum()), rng)
+        first += len(options)
+    regs["reason_cd"] = _text([o[0] for o in reasons], reason)
+    regs["reason_desc"] = _text([o[1] for o in reasons], reason)
 
     # removal / inactive / lapse dates --------------------------------------------------------
     rd = regs["reg_date"].to_numpy().astype("datetime64[D]")
@@ -127,11 +136,16 @@ def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Genera
     lo = np.maximum(rd + 180, np.datetime64("2016-06-01"))
     span = np.maximum((cal.SNAPSHOT - 7 - lo).astype(np.int64), 1)
     removal = lo + (rng.random(n_rows) * span).astype("timedelta64[D]")
-    regs["removal_date"] = np.where(status == "R", removal, nat)
+    regs["removal_date"] = np.where(status == keys.index("R"), removal, nat)
     lapse = removal - 4 * 365
-    regs["lapse_date"] = np.where(regs["reason_cd"].to_numpy() == "RM", lapse, nat)
+    regs["lapse_date"] = np.where(reason == [o[0] for o in reasons].index("RM"), lapse, nat)
     lo_i = np.maximum(rd + 365, np.datetime64("2019-01-01"))
     span_i = np.maximum((cal.SNAPSHOT - 30 - lo_i).astype(np.int64), 1)
     inactive = lo_i + (rng.random(n_rows) * span_i).astype("timedelta64[D]")
-    regs["inactive_date"] = np.where(status == "I", inactive, nat)
-    return regs.drop(columns=["dup_of_ncid"])
+    regs["inactive_date"] = np.where(status == i, inactive, nat)
+    return regs
+
+
+def _text(vocab, codes: np.ndarray) -> pd.Series:
+    """A ``str`` Series of ``vocab[codes]`` (built by Arrow, no Python objects)."""
+    return pd.Series(take(vocab, codes).cast(pa.large_string()).to_pandas())

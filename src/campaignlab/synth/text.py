@@ -47,12 +47,9 @@ def format_dates(days: np.ndarray, fmt: str = "mdy") -> pa.Array:
         return pa.nulls(len(d), pa.string())
     lo = ints[~nat].min()
     hi = ints[~nat].max()
-    table = np.datetime_as_string(np.arange(lo, hi + 1).astype("datetime64[D]"))
-    if fmt == "mdy":
-        table = [f"{s[5:7]}/{s[8:10]}/{s[0:4]}" for s in table.tolist()]
-    else:
-        table = table.tolist()
-    return take(pa.array(table, pa.string()), np.where(nat, 0, ints - lo), mask=nat)
+    days_in_range = pa.array(np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[s]"))
+    table = pc.strftime(days_in_range, format="%m/%d/%Y" if fmt == "mdy" else "%Y-%m-%d")
+    return take(table.cast(pa.string()), np.where(nat, 0, ints - lo), mask=nat)
 
 
 def join(*parts: pa.Array | str, sep: str = " ") -> pa.Array:

@@ -22,6 +22,7 @@ from campaignlab.synth.people import sigmoid
 
 REGISTRATION_DEADLINE = 25  # days before election day (NC-like)
 CALIBRATION_SAMPLE = 60_000
+BLOCK = 32_768  # persons per block of the persons x elections matrices
 
 
 def logit(p: np.ndarray) -> np.ndarray:
@@ -75,56 +76,63 @@ def build_turnout(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gener
     has_dup = dup_row >= 0
     d_row = np.where(has_dup, dup_row, prim_row)
 
-    status = regs["status"].to_numpy().astype(str)
+    status = regs["status_code"].to_numpy()
+    st_d, st_r, st_i, st_s = (status == list(cal.STATUS_SHARES).index(k) for k in "DRIS")
     reg_day = _days(regs["reg_date"])
     removal = _days(regs["removal_date"])
     lapse = _days(regs["lapse_date"])
     inactive = _days(regs["inactive_date"])
-
     birth_year = people["birth_year"].to_numpy()
-    age_e = year[None, :] - birth_year[:, None]
-    age_ok = age_e >= 18
     cutoff = eday[None, :] - REGISTRATION_DEADLINE
 
-    ps = status[prim_row][:, None]
-    elig_prim = (
-        age_ok
-        & (reg_day[prim_row][:, None] <= cutoff)
-        & (ps != "D")
-        & ~((ps == "R") & (removal[prim_row][:, None] <= eday[None, :]))
-    )
-    use_dup = has_dup[:, None] & age_ok & (reg_day[d_row][:, None] <= cutoff)
-    eligible = elig_prim | use_dup
-    row = np.where(use_dup, d_row[:, None], prim_row[:, None])
-
-    # covariates ------------------------------------------------------------------------
-    party = people["party"].to_numpy().astype(str)
+    party = people["party"].to_numpy()
     kind = np.array([e.kind for e in elections])
+    una_effect = np.array([cal.UNA_EFFECT[k] for k in kind])[None, :]
     start = _days(people["reg_date"])
-    tenure = np.clip((eday[None, :] - start[:, None]) / 365.25, 0, None)
-    x = (
-        cal.HABIT_SD * people["habit"].to_numpy()[:, None]
-        + cal.HOMEOWNER_EFFECT * people["homeowner"].to_numpy()[:, None]
-        + cal.TENURE_EFFECT * np.log1p(tenure)
-        + cal.FEMALE_EFFECT * (people["sex"].to_numpy() == "F")[:, None]
-        + np.array([cal.UNA_EFFECT[k] for k in kind])[None, :] * (party == "UNA")[:, None]
-        + cal.MINOR_PARTY_EFFECT * np.isin(party, ["LIB", "GRE"])[:, None]
-    )
-    row_status = status[row]
-    went_inactive = (row_status == "I") & (inactive[row] <= eday[None, :])
-    x += cal.INACTIVE_EFFECT * went_inactive
-    x += cal.LAPSED_EFFECT * (lapse[row] <= eday[None, :])
-    x += cal.TEMPORARY_EFFECT * (row_status == "S")
-    del tenure, went_inactive, row_status
+    habit = people["habit"].to_numpy()
+    homeowner = people["homeowner"].to_numpy()
+    female = (people["sex"] == "F").to_numpy()
+    una = (party == "UNA")
+    minor = np.isin(party, ["LIB", "GRE"])
 
-    group = age_group(age_e)
+    ages = np.arange(year.min() - birth_year.max(), year.max() - birth_year.min() + 1)
+    group_of_age = age_group(ages)  # lookup table: cheaper than a search per cell
+
+    def block(ix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Eligibility, registration row, covariate sum and age group of persons ``ix``."""
+        age_e = year[None, :] - birth_year[ix][:, None]
+        age_ok = age_e >= 18
+        p_row, d = prim_row[ix], d_row[ix]
+        elig_prim = (
+            age_ok
+            & (reg_day[p_row][:, None] <= cutoff)
+            & ~st_d[p_row][:, None]
+            & ~(st_r[p_row][:, None] & (removal[p_row][:, None] <= eday[None, :]))
+        )
+        use_dup = has_dup[ix][:, None] & age_ok & (reg_day[d][:, None] <= cutoff)
+        eligible = elig_prim | use_dup
+        row = np.where(use_dup, d[:, None], p_row[:, None])
+        tenure = np.clip((eday[None, :] - start[ix][:, None]) / 365.25, 0, None)
+        x = (
+            cal.HABIT_SD * habit[ix][:, None]
+            + cal.HOMEOWNER_EFFECT * homeowner[ix][:, None]
+            + cal.TENURE_EFFECT * np.log1p(tenure)
+        )
+        x += cal.FEMALE_EFFECT * female[ix][:, None]
+        x += una_effect * una[ix][:, None]
+        x += cal.MINOR_PARTY_EFFECT * minor[ix][:, None]
+        x += cal.INACTIVE_EFFECT * (st_i[row] & (inactive[row] <= eday[None, :]))
+        x += cal.LAPSED_EFFECT * (lapse[row] <= eday[None, :])
+        x += cal.TEMPORARY_EFFECT * st_s[row]
+        return eligible, row, x, group_of_age[age_e - ages[0]]
+
     n_g = len(cal.AGE_GROUP_LABELS)
 
     # calibrate alpha on a (deterministic) subsample ---------------------------------------
     sub = np.arange(n) if n <= CALIBRATION_SAMPLE else np.sort(rng.choice(n, CALIBRATION_SAMPLE, replace=False))
-    el = eligible[sub]
-    cell = (np.arange(n_e)[None, :] * n_g + group[sub])[el]
-    xs = x[sub][el]
+    el, _, xs, group = block(sub)
+    cell = (np.arange(n_e)[None, :] * n_g + group)[el]
+    xs = xs[el]
     n_cells = n_e * n_g
     counts = np.bincount(cell, minlength=n_cells).reshape(n_e, n_g).astype(float)
     target_all = np.array([cal.TURNOUT_TARGETS[e.lbl] for e in elections])
@@ -145,7 +153,13 @@ def build_turnout(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gener
         alpha -= f / np.maximum(fp, 1e-9)
     alpha = alpha.reshape(n_e, n_g)
 
-    lin = alpha[np.arange(n_e)[None, :], group] + x
-    prob = np.round(sigmoid(lin), 4)
-    prob[~eligible] = np.nan
+    # the probabilities, a block of persons at a time (cache-sized temporaries) --------------
+    prob = np.empty((n, n_e))
+    row = np.empty((n, n_e), dtype=np.int64)
+    for lo in range(0, n, BLOCK):
+        ix = np.arange(lo, min(lo + BLOCK, n))
+        eligible, row[ix], x, group = block(ix)
+        p = np.round(sigmoid(alpha[np.arange(n_e)[None, :], group] + x), 4)
+        p[~eligible] = np.nan
+        prob[ix] = p
     return Turnout(prob=prob, row=row, alpha=alpha)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from campaignlab.synth import calibration as cal
 from campaignlab.synth.people import sigmoid
@@ -29,7 +31,7 @@ def _score(truth: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndar
 
 
 def build_vendor(
-    ncid: np.ndarray, person_idx: np.ndarray, status: np.ndarray, prob: np.ndarray,
+    ncid: pa.Array, person_idx: np.ndarray, status: np.ndarray, prob: np.ndarray,
     dem_prob: np.ndarray, rng: np.random.Generator,
 ) -> pd.DataFrame:  # fmt: skip
     """Scores for the matched registrations, in NCID order.
@@ -46,7 +48,7 @@ def build_vendor(
     pi = person_idx[keep]
     return pd.DataFrame(
         {
-            "ncid": pd.array(ncid[keep], dtype="str"),
+            "ncid": pd.Series(pc.filter(ncid, pa.array(keep)).cast(pa.large_string()).to_pandas()),
             "turnout_presidential": _score(pres[pi], SCORE_NOISE, rng),
             "turnout_midterm": _score(p26[pi], SCORE_NOISE, rng),
             "turnout_primary": _score(prim[pi], SCORE_NOISE, rng),

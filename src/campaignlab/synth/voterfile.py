@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from campaignlab.synth import calibration as cal
 from campaignlab.synth import names, places, text
 from campaignlab.synth.history import dictionary
+from campaignlab.synth.registrations import VARIATIONS
 
 # layout_ncvoter.txt (NCSBE, rev. 2022-02), in order
 NCVOTER_COLUMNS = [
@@ -47,6 +48,7 @@ class VoterFile:
     voter_reg_num: pa.Array
     precinct: pa.Array  # precinct_abbrv per row
     precinct_idx: np.ndarray
+    variation: np.ndarray  # the duplicate's variation as planted ("" for primary rows)
 
 
 def _pick(mask: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
@@ -79,8 +81,8 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     pi = regs["person_idx"].to_numpy()
     pi_arr = pa.array(pi)
     is_dup = regs["is_dup"].to_numpy()
-    status = regs["status"].to_numpy().astype(str)
-    variation = regs["variation"].to_numpy().astype(str)
+    status_code = regs["status_code"].to_numpy()
+    variation = np.array(("", *VARIATIONS))[regs["variation_code"].to_numpy() + 1]
     defects: list[pd.DataFrame] = []
 
     width = max(6, len(str(int(regs["ncid_num"].max()))))
@@ -175,9 +177,9 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     record(dotted, "suffix_with_period", suffix)
 
     # status, removed addresses, confidential ----------------------------------------------------
-    removed = status == "R"
+    removed = status_code == list(cal.STATUS_DESC).index("R")
     confidential = (rng.random(n) < cal.CONFIDENTIAL) & ~removed
-    record(removed, "removed_address", "reason_cd=" + regs["reason_cd"].to_numpy().astype(object))
+    record(removed, "removed_address", pc.binary_join_element_wise("reason_cd=", _arrow(regs["reason_cd"]), ""))
     special = people["special"].to_numpy()[pi]
     dorm = (special == "dorm") & ~removed & ~v_move & ~confidential
     record(dorm, "dorm_address", address)
@@ -216,7 +218,7 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     birth_year = people["birth_year"].to_numpy()[pi].astype(np.int64)
     bad_age = _pick(np.ones(n, bool), cal.IMPOSSIBLE_AGE, rng)
     fake_year = np.array(cal.IMPOSSIBLE_BIRTH_YEARS)[rng.integers(0, len(cal.IMPOSSIBLE_BIRTH_YEARS), n)]
-    record(bad_age, "impossible_age", "true birth_year " + birth_year.astype(str).astype(object))
+    record(bad_age, "impossible_age", text.join("true birth_year", pa.array(birth_year).cast(pa.string())))
     birth_year = np.where(bad_age, fake_year, birth_year)
     age = cal.YEAR_END - birth_year
     birth_state = where(rng.random(n) < cal.MISSING_BIRTH_STATE, None, col("birth_state"))
@@ -229,7 +231,8 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
 
     zeros = np.zeros(n, dtype=np.int32)
     st_codes = list(cal.STATUS_DESC)
-    st_idx = pd.Categorical(status, categories=st_codes).codes
+    assert st_codes == list(cal.STATUS_SHARES)  # registrations' status codes index both
+    st_idx = status_code
     out = {
         "county_id": dictionary([cal.COUNTY_ID], zeros),
         "county_desc": dictionary([cal.COUNTY_DESC], zeros),
@@ -272,5 +275,5 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
         out[name] = dictionary(vals, pct_idx)
     table = pa.table({k: out[k] for k in NCVOTER_COLUMNS})
     defects_df = pd.concat(defects, ignore_index=True)
-    precinct = pa.array(pct["precinct_abbrv"].to_numpy()[pct_idx], pa.string())
-    return VoterFile(table, defects_df, ncid, reg_num, precinct, pct_idx)
+    precinct = text.take(pct["precinct_abbrv"].tolist(), pct_idx)
+    return VoterFile(table, defects_df, ncid, reg_num, precinct, pct_idx, np.where(is_dup, variation, ""))

@@ -1,0 +1,315 @@
+"""Runs INSIDE the sandbox: execute one notebook's code cells in a fresh kernel and stream one
+JSON line per cell to the parent.  Nothing here is trusted by the parent: it re-checks
+everything (tokens, statuses, sizes).  The runner only makes honest results possible:
+
+- it reads its whole job from stdin, then points fds 0/1/2 at /dev/null, so the kernel (its
+  child) inherits no channel to the parent; results go to a private, close-on-exec copy of fd 1;
+- it marks itself non-dumpable, so the kernel (same uid) cannot read its memory or fds
+  (``/proc/<pid>/mem``, ``/proc/<pid>/fd``), where the later cells' check-in tokens are;
+- the kernel starts through ``--kernel`` (below): OOM-kill score 1000 (killed before the
+  runner, so what ran before a memory bomb is still reported), rlimits on address space,
+  CPU seconds, file size and core dumps;
+- each cell has a timeout; a timed-out cell is interrupted; a kernel that ignores the
+  interrupt is killed and the rest of the notebook is reported as not run;
+- output is capped per cell (bytes, line length) and per notebook before it is stored;
+  check-in tokens (``CLTOKEN-...``) are taken out of stream output before capping and
+  reported separately, so a flood cannot push them out and they never show in feedback.
+
+Job (stdin, JSON): ``{"cells": [source, ...], "cell_timeout", "interrupt_grace",
+"output_bytes", "line_chars", "notebook_output_bytes", "memory_bytes", "cpu_seconds",
+"file_bytes"}``.  Output lines: ``{"event": "start"}``, ``{"event": "cell", "i", "status",
+"ename", "evalue", "outputs", "tokens", "truncated", "seconds"}``, ``{"event": "stop",
+"reason"}``, ``{"event": "done"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+
+TOKEN_RE = re.compile(r"CLTOKEN-[0-9a-f]{40}")
+KERNEL_NAME = "campaignlab-sandbox"
+
+
+def _undumpable() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+    except Exception:  # noqa: BLE001 - best effort; the parent does not rely on it
+        pass
+
+
+def _cap_text(text: str, budget: int, line_chars: int) -> tuple[str, bool]:
+    """Cut long lines and the whole text to ``budget`` bytes; return (text, truncated?)."""
+    cut = False
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if len(line) > line_chars:
+            lines[k] = line[:line_chars] + f" ... [line cut: {len(line)} characters]"
+            cut = True
+    text = "\n".join(lines)
+    raw = text.encode("utf-8", "replace")
+    if len(raw) > budget:
+        text = raw[: max(budget, 0)].decode("utf-8", "ignore")
+        cut = True
+    return text, cut
+
+
+def kernel_main(argv: list[str]) -> None:
+    """``python -m campaignlab.grading.runner --kernel MEM CPU FSIZE -f CONN ...``"""
+    import resource
+
+    mem, cpu, fsize = (int(x) for x in argv[:3])
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, fsize)]
+    if cpu > 0:
+        limits.append((resource.RLIMIT_CPU, cpu))
+    if mem > 0:
+        # address space is far larger than resident memory (pandas/pyarrow reserve ~2 GB): the
+        # cgroup bounds RAM; this turns one absurd allocation into a MemoryError the trainee
+        # sees, and is the only memory bound where cgroups are not available
+        limits.append((resource.RLIMIT_AS, mem + 4 * 1024 * 1024 * 1024))
+    if os.environ.get("CAMPAIGNLAB_SANDBOX_CGROUPS") != "1":
+        limits.append((resource.RLIMIT_NPROC, 512))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv=argv[3:])
+
+
+def _write_kernelspec(job: dict) -> None:
+    home = os.environ.get("JUPYTER_PATH", "/tmp/home/.local/share/jupyter")
+    d = os.path.join(home, "kernels", KERNEL_NAME)
+    os.makedirs(d, exist_ok=True)
+    spec = {
+        "argv": [
+            sys.executable, "-m", "campaignlab.grading.runner", "--kernel",
+            str(job.get("memory_bytes", 0)), str(int(job.get("cpu_seconds", 0))),
+            str(job.get("file_bytes", 256 * 1024 * 1024)),
+            "-f", "{connection_file}",
+            "--HistoryManager.hist_file=:memory:",
+            "--InteractiveShell.xmode=Minimal",
+        ],
+        "display_name": "sandboxed python",
+        "language": "python",
+    }
+    with open(os.path.join(d, "kernel.json"), "w") as f:
+        json.dump(spec, f)
+
+
+def main() -> int:
+    _undumpable()
+    # jsonschema (via nbformat) compiles an IRI grammar on import (~2.5 s per run, for a format
+    # check nobody uses here): skip it, jsonschema treats it as an optional dependency
+    sys.modules.setdefault("rfc3987_syntax", None)
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")  # non-inheritable: the kernel gets none
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+
+    def emit(obj: dict) -> None:
+        out.write(json.dumps(obj) + "\n")
+        out.flush()
+
+    emit({"event": "start"})
+    try:
+        _run(job, emit)
+    except Exception as err:  # noqa: BLE001 - reported to the parent, which decides
+        emit({"event": "stop", "reason": f"runner error: {type(err).__name__}: {err}"[:500]})
+    emit({"event": "done"})
+    out.close()
+    return 0
+
+
+def _run(job: dict, emit) -> None:
+    import asyncio
+
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    _write_kernelspec(job)
+    cell_budget = int(job.get("output_bytes", 200_000))
+    line_chars = int(job.get("line_chars", 2_000))
+    total_budget = int(job.get("notebook_output_bytes", 2_000_000))
+    cell_timeout = float(job.get("cell_timeout", 120))
+    grace = float(job.get("interrupt_grace", 5))
+    sources = job["cells"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    state = {"used": 0}
+    per_cell: dict[int, dict] = {}
+
+    class CappedClient(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            rec = per_cell.setdefault(cell_index, {"bytes": 0, "tokens": [], "truncated": False})
+            content = msg.get("content", {})
+            if msg["msg_type"] == "stream":
+                text = content.get("text", "")
+                found = TOKEN_RE.findall(text)
+                if found:
+                    rec["tokens"].extend(found[: 20 - len(rec["tokens"])])
+                    content["text"] = TOKEN_RE.sub("", text)
+                    if not content["text"].strip("\n"):
+                        return None
+            if msg["msg_type"] == "error":
+                content["evalue"] = _cap_text(str(content.get("evalue", "")), 2000, line_chars)[0]
+                content["traceback"] = [
+                    _cap_text(t, 4000, line_chars)[0] for t in content.get("traceback", [])[-20:]
+                ]
+            size = len(json.dumps(content, default=str))
+            left = min(cell_budget - rec["bytes"], total_budget - state["used"])
+            if size > left:
+                if msg["msg_type"] == "stream" and left > 200:
+                    content["text"], _ = _cap_text(content["text"], left - 200, line_chars)
+                    size = len(json.dumps(content, default=str))
+                elif msg["msg_type"] != "error":
+                    if not rec["truncated"]:
+                        rec["truncated"] = True
+                        outs.append(nbformat.v4.new_output(
+                            "stream", name="stderr",
+                            text=f"[output cut: more than {cell_budget} bytes]\n"))
+                    return None
+            if msg["msg_type"] == "stream":
+                content["text"], cut = _cap_text(content["text"], cell_budget, line_chars)
+                rec["truncated"] |= cut
+            rec["bytes"] += size
+            state["used"] += size
+            return super().output(outs, msg, display_id, cell_index)
+
+    replies: dict[int, dict] = {}
+
+    def on_executed(cell, cell_index, execute_reply):
+        replies[cell_index] = (execute_reply or {}).get("content", {})
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    client = CappedClient(
+        nb,
+        km=km,
+        timeout=cell_timeout,
+        startup_timeout=120,
+        interrupt_on_timeout=True,
+        error_on_timeout={
+            "ename": "CellTimeoutError",
+            "evalue": f"the cell ran longer than {cell_timeout:g} s and was interrupted",
+            "traceback": [],
+        },
+        allow_errors=True,
+        record_timing=False,
+        on_cell_executed=on_executed,
+        iopub_timeout=2,
+        shutdown_kernel="immediate",
+    )
+
+    async def probe() -> bool:
+        """Is the kernel answering again (after an interrupt)?"""
+        msg_id = client.kc.execute("", silent=True, store_history=False)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                reply = await client.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 - queue.Empty
+                return False
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return True
+        return False
+
+    async def go():
+        async with client.async_setup_kernel(
+            cwd="/tmp/work" if os.path.isdir("/tmp/work") else None,
+            stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"),
+            stdin=open(os.devnull),
+        ):
+            try:
+                kernel_pid.append(client.km.provisioner.process.pid)
+            except AttributeError:
+                pass
+            for i, cell in enumerate(nb.cells):
+                start = time.monotonic()
+                stop = None
+                try:
+                    await client.async_execute_cell(cell, i)
+                except DeadKernelError:
+                    stop = "the kernel died (it crashed, exited, or ran out of memory)"
+                except CellTimeoutError:
+                    stop = "the kernel did not answer"
+                reply = replies.get(i, {})
+                status = reply.get("status", "ok" if stop is None else "dead")
+                ename = reply.get("ename")
+                if stop:
+                    status = "dead"
+                rec = per_cell.get(i, {"tokens": [], "truncated": False})
+                errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                if ename is None and errors:
+                    ename = errors[-1].get("ename")
+                emit({
+                    "event": "cell", "i": i, "status": status, "ename": ename,
+                    "evalue": _cap_text(str(reply.get("evalue", "")), 2000, line_chars)[0],
+                    "outputs": cell.get("outputs", []),
+                    "execution_count": cell.get("execution_count"),
+                    "tokens": rec["tokens"], "truncated": rec["truncated"],
+                    "seconds": round(time.monotonic() - start, 3),
+                })
+                if stop:
+                    emit({"event": "stop", "at": i, "reason": stop})
+                    return
+                if ename == "CellTimeoutError" and not await probe():
+                    try:
+                        await client.km.shutdown_kernel(now=True)
+                    except Exception:  # noqa: BLE001
+                        pass
+                    emit({"event": "stop", "at": i,
+                          "reason": "the kernel ignored the interrupt after the time limit "
+                                    "and was stopped"})
+                    return
+
+    kernel_pid: list[int] = []
+    asyncio.run(go())
+    import signal
+
+    for pid in kernel_pid:  # the kernel itself is gone or going: make sure, and reap it
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    time.sleep(0.2)
+    # anything still alive now was started by the notebook and detached from the kernel
+    me = os.getpid()
+    stray = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) not in (1, me):
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            except OSError:
+                continue
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except (OSError, IndexError):
+                zombie = True
+            if not zombie:
+                stray.append(cmd[:120] or f"pid {d}")
+    if stray:
+        emit({"event": "leftover", "n": len(stray), "commands": stray[:5]})
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--kernel":
+        kernel_main(sys.argv[2:])
+    else:
+        sys.exit(main())

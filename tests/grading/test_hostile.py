@@ -1,0 +1,164 @@
+"""The safety gates of issue 4: one hostile hand-in per attack, one batch.
+
+For each: the batch completes, every other student's grade is right, the hostile one gets
+what its answers earn (no more), and the instructor sees a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from campaignlab import course
+
+from .conftest import FULL, LESSON, MODULE, cases
+
+pytestmark = pytest.mark.slow
+
+CASE_IDS = [c.student for c in cases(course.REPO, course.REPO)]
+
+
+def _explain(co, student) -> str:
+    r = co.results.get((student, LESSON))
+    if r is None:
+        return f"no result for {student}; log:\n" + "\n".join(co.log[-40:])
+    tests = "\n".join(f"    {g}: {t.points}/{t.max_points} {t.outcome} {t.detail[:150]}"
+                      for g, t in r.tests.items())
+    return (f"{student}: {r.status} {r.score}/{r.max_score} reason={r.reason!r} notes={r.notes} "
+            f"review={r.review}\n{tests}")
+
+
+@pytest.mark.parametrize("student", CASE_IDS)
+def test_case_scores_exactly_what_it_earns(cohort, student):
+    case = cohort.by_student[student]
+    r = cohort.results.get((student, LESSON))
+    assert r is not None, f"{case.why}: no row at all (a hand-in was dropped)\n" + _explain(cohort, student)
+    assert r.status == case.status, f"{case.why}: status\n" + _explain(cohort, student)
+    expected = case.expected if case.expected is not None else 0.0
+    assert r.score == expected, f"{case.why}: expected {expected}\n" + _explain(cohort, student)
+
+
+def test_every_file_and_every_roster_student_has_a_row(cohort):
+    rows = {p.file: p for p in cohort.placements}
+    assert rows["wrong-name_1_2_homework.ipynb"].status == "unplaced"
+    assert "not a lesson" in rows["wrong-name_1_2_homework.ipynb"].reason
+    assert "not a notebook" in rows["text-file_1_2_00-start-here.txt"].reason
+    assert "not on the roster" in rows[f"stranger_1_2_{LESSON}"].reason
+    assert rows[".DS_Store"].status == "unplaced"
+    assert ("no-handin", LESSON) in cohort.results
+    assert cohort.results[("no-handin", LESSON)].status == "not handed in"
+    students = {r["student"]: r for r in cohort.report["students"]}
+    for case in cohort.cases:
+        assert case.student in students, f"{case.student} missing from students.csv"
+        if case.status != "graded":
+            assert students[case.student]["notes"], f"{case.student}: no reason in students.csv"
+    handins = (cohort.report["dir"] / "handins.csv").read_text()
+    for p in cohort.placements:
+        assert p.file in handins
+
+
+def test_gradebook_holds_exactly_the_workflow_scores(cohort):
+    scores = course.scores_from_gradebook(cohort.root, MODULE)
+    for (student, lesson), r in cohort.results.items():
+        if r.status in ("graded", "unreadable"):
+            got = scores[student][lesson]
+            assert got.code_score == r.score, f"{student}: gradebook {got.code_score} != {r.score}"
+            assert got.max_code_score == FULL
+
+
+def test_messages_name_the_problem(cohort):
+    def msg(student):
+        r = cohort.result(student)
+        return " ".join([r.reason, *r.notes, *r.review, *(t.detail for t in r.tests.values())])
+
+    assert "edited" in msg("edit-tests")
+    assert "deleted" in msg("delete-tests")
+    assert "answer cell deleted" in msg("delete-answer")
+    assert "interrupted" in msg("infinite-loop")
+    assert "ignored the interrupt" in msg("ignore-interrupt")
+    assert "StdinNotImplementedError" in msg("input")
+    assert "SystemExit" in msg("sys-exit")
+    assert "kernel died" in msg("os-exit")
+    assert "kernel died" in msg("crash")
+    assert "out of memory" in msg("memory-bomb")
+    assert "marker" in msg("stray-marker")
+    assert "not valid notebook JSON" in msg("bad-json")
+    assert "empty" in msg("empty")
+    assert "reaches into the kernel" in msg("patched-kernel")
+    assert "process" in msg("background")
+
+
+def test_patched_kernel_gets_no_hidden_pass(cohort):
+    t = cohort.result("patched-kernel").tests["count-active-tests"]
+    assert t.outcome != "passed", t
+
+
+def test_memory_bomb_was_bounded_and_earlier_credit_kept(cohort):
+    r = cohort.result("memory-bomb")
+    assert r.tests["load-voters-tests"].outcome == "passed"
+    assert r.peak_memory_bytes is None or r.peak_memory_bytes <= 1000 * 2**20
+
+
+def test_output_is_capped_in_graded_notebook_and_feedback(cohort):
+    graded = cohort.root / "autograded" / "flood" / MODULE / LESSON
+    page = cohort.pages[("flood", LESSON)]
+    assert graded.stat().st_size < 1_500_000, graded.stat().st_size
+    assert page.stat().st_size < 3_000_000, page.stat().st_size
+    assert "x" * 2_001 not in graded.read_text()
+
+
+def test_no_process_left_running(cohort):
+    import psutil
+
+    left = [p.info for p in psutil.process_iter(["pid", "cmdline"])
+            if p.info["cmdline"] and p.info["cmdline"][:2] == ["sleep", "317"]]
+    assert not left, f"processes outlived grading: {left}"
+    assert not any((cohort.root.parent).rglob("00-evil.py"))
+    assert not os.path.exists(os.path.expanduser("~/.ipython/profile_default/startup/00-evil.py"))
+
+
+def test_sandbox_saw_no_course_files(cohort):
+    nb = json.loads((cohort.root / "autograded" / "snoop" / MODULE / LESSON).read_text())
+    text = json.dumps(nb)
+    assert "SNOOP" in text, "the snoop cell did not run"
+    texts = ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])
+             if o.get("output_type") == "stream"]
+    line = next(t for t in texts if "SNOOP" in t)
+    seen = json.loads(line.split("SNOOP", 1)[1])
+    assert seen["write"] != "WROTE"
+    assert not seen["classmates"]
+    assert not any(v is True for k, v in seen.items() if k not in ("write", "classmates")), seen
+
+
+def test_feedback_shows_no_hidden_tests(cohort):
+    problems = []
+    for (student, _lesson), page in cohort.pages.items():
+        text = page.read_text(encoding="utf-8")
+        problems += [f"{student}: {p}" for p in course.feedback_leaks(cohort.source, text)]
+        if "CLTOKEN-" in text:
+            problems.append(f"{student}: a check-in token is in the feedback")
+    assert not problems, "\n".join(problems)
+    assert len(cohort.pages) >= len(cohort.cases) - 2
+
+
+def test_history_leak_was_redacted(cohort):
+    page = cohort.pages[("history-leak", LESSON)].read_text(encoding="utf-8")
+    assert "removed from feedback" in page
+
+
+def test_reteach_report(cohort):
+    skills = cohort.report["skills"]
+    assert skills and skills == sorted(skills, key=lambda s: -s["share_missed"])
+    assert (cohort.report["dir"] / "skills.png").stat().st_size > 1000
+    assert {s["exercise"] for s in skills} == {
+        "load-voters-tests", "count-active-tests", "share-unaffiliated-tests",
+        "zip-voters-tests", "young-voters-tests"}
+
+
+def test_batch_runs_in_parallel(cohort):
+    rows = [r for r in cohort.results.values() if r.status == "graded"]
+    serial = sum(r.seconds for r in rows)
+    if (os.cpu_count() or 1) > 1:
+        assert cohort.seconds < serial * 0.9, (cohort.seconds, serial)
