@@ -57,7 +57,7 @@ def ensure_env(extras: str) -> None:
         return
     if not PY.exists():
         say("creating the virtual environment .venv (first run only)")
-        venv.create(VENV, with_pip=True)
+        venv.create(VENV, with_pip=True, symlinks=os.name != "nt")
     say(f"installing the pinned stack{' with ' + extras if extras else ''} (first run: ~2 minutes)")
     target = f".[{extras}]" if extras else "."
     run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target, cwd=ROOT)

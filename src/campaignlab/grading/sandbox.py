@@ -259,8 +259,10 @@ class Sandbox:
         cmd = [self.bwrap, "--die-with-parent", "--new-session", "--clearenv"]
         for k, v in self._env().items():
             cmd += ["--setenv", k, v]
-        cmd += self._binds()
+        # the private /tmp first: binds made after it stay visible even when the checkout, its
+        # venv or the data live under /tmp (a CI clone often does)
         cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        cmd += self._binds()
         cmd += ["--perms", "0777", "--dir", "/tmp/work", "--perms", "0777", "--dir", "/tmp/home"]
         cmd += ["--hostname", "sandbox"]
         cmd += ["--chdir", "/tmp/work"]
