@@ -86,6 +86,8 @@ def lab(args: argparse.Namespace) -> int:
         f"--LabApp.default_url=/lab/tree/{START_PAGE}",
         *args.jupyter_args,
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI machines run as root; jupyter refuses otherwise
     os.execv(cmd[0], cmd)
 
 
@@ -105,7 +107,12 @@ def main() -> int:
     p_test = sub.add_parser("test", help="run the whole test suite (lint, unit, notebooks, grading, browser)")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     p_test.set_defaults(func=test)
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    # everything tasks.py does not know goes to jupyter lab / pytest, in order
+    if args.task == "lab":
+        args.jupyter_args = extra + args.jupyter_args
+    else:
+        args.pytest_args = extra + args.pytest_args
     return args.func(args)
 
 
