@@ -152,7 +152,7 @@ def _plot(skills: list[dict], path: Path, module: str) -> None:
     ax.barh(labels, [100 * s["share_missed"] for s in rows], color="#D55E00")
     ax.set_xlim(0, 100)
     ax.set_xlabel("Trainees who missed the exercise (%)")
-    ax.set_title(f"{module}: exercises most trainees missed (re-teach from the top)")
+    ax.set_title(f"{module}: exercises most trainees missed\n(re-teach from the top)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
