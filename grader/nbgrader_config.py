@@ -2,19 +2,20 @@
 
 Every ``nbgrader`` command of the course runs with this file::
 
-    nbgrader generate_assignment 00-start-here --config grader/nbgrader_config.py
+    nbgrader generate_assignment 00-start-here --NbGrader.config_file=grader/nbgrader_config
 
-(``campaignlab.course`` passes ``--config`` for you.)  Paths are absolute and computed from this
-file's location, so the commands work from any working directory.
+(nbgrader 0.9.6 ignores ``--config``; the file name goes without ``.py``.  ``campaignlab.course``
+passes it for you.)  Paths are absolute and computed from this file's location, so the commands
+work from any working directory.
 
 - Source: ``<repo>/curriculum`` (one module folder = one assignment).  Tests point it elsewhere
   with ``CAMPAIGNLAB_CURRICULUM``.
 - Course root: ``<repo>/build/course`` (release/, submitted/, autograded/, feedback/ and the
   gradebook live there; all build output).  Override with ``CAMPAIGNLAB_COURSE_ROOT``.
-- Time bounds: every cell gets ``Execute.timeout`` seconds (a cell that hangs is interrupted and
-  scores 0).  nbgrader has no bound on a whole run, so ``campaignlab.course`` runs every nbgrader
-  command in a subprocess with a wall-clock limit (``NOTEBOOK_BUDGET`` seconds per notebook) and
-  kills the command *and its kernels* when it is exceeded.
+- Time bounds: every cell gets ``Execute.timeout`` seconds.  The course itself runs nbgrader only
+  to build student versions (``campaignlab.course.release``, with a wall-clock limit); hand-ins
+  are graded by ``campaignlab grade autograde``, sandboxed, with its own limits.  Plain
+  ``nbgrader autograde`` with this file is the baseline ``bench/bench_autograde.py`` measures.
 """
 
 import os

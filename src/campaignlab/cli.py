@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
@@ -26,51 +25,21 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def copy_new_lessons(releases: list[Path], workspace: Path) -> list[Path]:
-    """Copy each release folder into ``workspace``, never overwriting a file the trainee has.
-
-    Returns the files copied. A trainee's work in ``workspace`` is theirs: a newer release of a
-    lesson they already started is reported, not copied over it.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     rel = Path(d, "release", "00-start-here"); rel.mkdir(parents=True)
-    ...     _ = Path(rel, "00-start-here.ipynb").write_text("new")
-    ...     work = Path(d, "my-work"); (work / "00-start-here").mkdir(parents=True)
-    ...     _ = Path(work, "00-start-here", "00-start-here.ipynb").write_text("my answers")
-    ...     copied = copy_new_lessons([rel], work)  # doctest: +ELLIPSIS
-    ...     (copied, Path(work, "00-start-here", "00-start-here.ipynb").read_text())
-    kept your .../my-work/00-start-here/00-start-here.ipynb (a newer student version is in ...)
-    ([], 'my answers')
-    """
-    copied = []
-    for release in releases:
-        for src in sorted(p for p in release.rglob("*") if p.is_file()):
-            dest = workspace / release.name / src.relative_to(release)
-            if dest.exists():
-                if dest.read_bytes() != src.read_bytes():
-                    print(f"kept your {dest} (a newer student version is in {src})")
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
-            copied.append(dest)
-    return copied
-
-
 def _release(args: argparse.Namespace) -> int:
-    from campaignlab import course
+    from campaignlab.course import release, trainee
+    from campaignlab.course.layout import CourseError
 
     try:
-        built = course.release(args.root, args.modules or None)
-    except course.CourseError as err:
+        built = release.build(args.root, args.modules or None)
+    except CourseError as err:
         print(err, file=sys.stderr)
         return 1
     for folder in built.values():
         print(folder)
     if args.workspace:
-        for f in copy_new_lessons(list(built.values()), Path(args.workspace)):
+        for f in trainee.copy_new_lessons(list(built.values()), Path(args.workspace)):
             print(f"new lesson: {f}")
-    if args.trainee and course.disable_student_extensions():
+    if args.trainee and trainee.disable_student_extensions():
         print("turned off the nbgrader extensions trainees do not use (they need an exchange)")
     return 0
 
@@ -101,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rel.set_defaults(func=_release)
 
-    from campaignlab.grading.cli import add_parser as add_grade_parser
+    from campaignlab.course.cli import add_parser as add_grade_parser
 
     add_grade_parser(sub)
 

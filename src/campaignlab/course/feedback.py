@@ -4,8 +4,8 @@ No code runs here.  Hidden tests never reach the page: every test cell shows its
 text (the release), test errors show only ``Error: message`` (no traceback, whose frames
 could quote hidden lines), any output or trainee cell that quotes a hidden-test line is
 replaced by a notice, solution/hidden-test markers in the trainee's own text are defused,
-outputs are capped in bytes, and each page is checked with ``course.feedback_leaks`` against
-the instructor's source before it is written (a page that fails is replaced by a scores-only
+outputs are as autograde capped them (``outputs.cap_outputs``), and each page is checked with
+``leaks.feedback_leaks`` against the trusted copy of the lesson before it is written (a page that fails is replaced by a scores-only
 page and reported).  Layout: ``<root>/feedback/<student>/<module>/<lesson>.html`` (nbgrader's,
 so ``nbgrader release_feedback`` works on a hub).
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from campaignlab import course
-from campaignlab.grading import assemble as asm
-from campaignlab.grading.autograde import cap_outputs, load_results
-from campaignlab.grading.sandbox import Limits
+from campaignlab.course import assemble as asm
+from campaignlab.course.autograde import load_results
+from campaignlab.course.cells import MARKER_RE, hidden_secrets
+from campaignlab.course.leaks import feedback_leaks
 
 REDACTED = "[removed from feedback: this quoted the hidden tests]"
 
@@ -29,18 +29,7 @@ def _defuse(text: str) -> str:
     >>> _defuse("### BEGIN HIDDEN TESTS")
     '### BEGIN HIDDEN_TESTS (marker)'
     """
-    return asm.MARKER_RE.sub(lambda m: f"{m.group(1)} {m.group(2).replace(' ', '_')} (marker)", text)
-
-
-def _hidden_lines(trusted: asm.TrustedNotebook) -> list[str]:
-    out = []
-    for tc in trusted.tests:
-        public = {" ".join(line.split()) for line in tc.public.splitlines()}
-        for line in course.hidden_lines(tc.source) or tc.source.splitlines():
-            norm = " ".join(line.split())
-            if len(norm) >= course.MIN_LEAK_CHARS and norm not in public:
-                out.append(norm)
-    return out
+    return MARKER_RE.sub(lambda m: f"{m.group(1)} {m.group(2).replace(' ', '_')} (marker)", text)
 
 
 def _quotes(text: str, hidden: list[str]) -> bool:
@@ -48,11 +37,11 @@ def _quotes(text: str, hidden: list[str]) -> bool:
     return any(h in flat for h in hidden)
 
 
-def feedback_notebook(trusted: asm.TrustedNotebook, graded, result, limits: Limits):
+def feedback_notebook(trusted: asm.TrustedNotebook, graded, result):
     """The feedback notebook (nbformat) of one autograded hand-in."""
     import nbformat
 
-    hidden = _hidden_lines(trusted)
+    hidden = hidden_secrets(asm.source_notebook(trusted))
     by_gid = {c.gid: c for c in trusted.cells if c.gid}
     nb = nbformat.v4.new_notebook(metadata=graded.metadata)
     lines = [
@@ -80,7 +69,8 @@ def feedback_notebook(trusted: asm.TrustedNotebook, graded, result, limits: Limi
         new.source = _defuse(new.source)
         if new.cell_type == "code":
             outs = []
-            for o in cap_outputs(cell.get("outputs", []), limits):
+            for o in cell.get("outputs", []):  # capped by autograde before it was stored
+                o = dict(o)
                 if o["output_type"] == "error":
                     o = {"output_type": "stream", "name": "stderr",
                          "text": f"{o.get('ename')}: {o.get('evalue')}\n"}
@@ -122,19 +112,15 @@ def _summary_page(result, title: str) -> str:
     )
 
 
-def generate(root: Path | str, module: str, *, curriculum: Path | str | None = None,
-             log=print) -> dict[tuple[str, str], Path]:
+def generate(root: Path | str, module: str, *, log=print) -> dict[tuple[str, str], Path]:
     """Write every feedback page of ``module``; return ``{(student, lesson): page}``."""
     import nbformat
     from nbconvert import HTMLExporter
 
     root = Path(root).resolve()
     doc = load_results(root, module)
-    limits = Limits(**doc.get("limits", {}))
     trusted = asm.load_trusted(root, module)
-    src_dir = Path(curriculum or course.curriculum_dir()) / module
-    sources = {n: nbformat.read(src_dir / n, as_version=4)
-               for n in trusted if (src_dir / n).is_file()}
+    sources = {n: asm.source_notebook(t) for n, t in trusted.items()}
     exporter = HTMLExporter(template_name="lab")
     pages = {}
     for res in doc["results"]:
@@ -148,9 +134,9 @@ def generate(root: Path | str, module: str, *, curriculum: Path | str | None = N
             page = _summary_page(res, title)
         else:
             graded = nbformat.read(graded_path, as_version=4)
-            fb = feedback_notebook(trusted[res.notebook], graded, res, limits)
+            fb = feedback_notebook(trusted[res.notebook], graded, res)
             page, _ = exporter.from_notebook_node(fb, resources={"metadata": {"name": title}})
-        leaks = course.feedback_leaks(sources[res.notebook], page) if res.notebook in sources else []
+        leaks = feedback_leaks(sources[res.notebook], page)
         if leaks:
             log(f"WARNING {res.student}/{res.notebook}: feedback would show hidden tests "
                 f"({leaks[0]}); wrote a scores-only page instead")

@@ -20,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from campaignlab import course
-from campaignlab.grading import assemble as asm
-from campaignlab.grading.runner import TOKEN_RE, _cap_text
-from campaignlab.grading.sandbox import Limits, Sandbox
+from campaignlab.course import assemble as asm
+from campaignlab.course.gradebook import GradebookWriter
+from campaignlab.course.layout import state_dir
+from campaignlab.course.outputs import cap_outputs
+from campaignlab.course.sandbox import Limits, Sandbox
 
 MAX_HANDIN_BYTES = 20 * 1024 * 1024
 
@@ -62,51 +63,10 @@ class HandinResult:
         return cls(**d)
 
 
-def state_dir(root: Path | str, module: str) -> Path:
-    """``<root>/campaignlab/<module>``: results, roster copy, collect manifest of a module."""
-    return Path(root) / "campaignlab" / module
-
-
 def _zero_tests(trusted: asm.TrustedNotebook, why: str) -> dict[str, TestResult]:
     return {
         t.gid: TestResult(0.0, t.points, "not run", why, t.label) for t in trusted.tests
     }
-
-
-def cap_outputs(outputs: list, limits: Limits) -> list:
-    """Parent-side cap of a cell's outputs (the runner's caps are not trusted)."""
-    kept, used = [], 0
-    for out in outputs[:200]:
-        if not isinstance(out, dict):
-            continue
-        out = json.loads(json.dumps(out, default=str))
-        kind = out.get("output_type")
-        if kind == "stream":
-            text = TOKEN_RE.sub("", str(out.get("text", "")))
-            out["text"], _ = _cap_text(text, limits.output_bytes, limits.line_chars)
-        elif kind == "error":
-            out["evalue"] = TOKEN_RE.sub("", _cap_text(str(out.get("evalue", "")), 2000,
-                                                       limits.line_chars)[0])
-            out["traceback"] = [
-                TOKEN_RE.sub("", _cap_text(str(t), 4000, limits.line_chars)[0])
-                for t in list(out.get("traceback", []))[-20:]
-            ]
-        elif kind in ("execute_result", "display_data"):
-            data = out.get("data", {}) if isinstance(out.get("data"), dict) else {}
-            for k, v in list(data.items()):
-                if isinstance(v, str) and k.startswith("text/"):
-                    data[k] = TOKEN_RE.sub("", _cap_text(v, limits.output_bytes, limits.line_chars)[0])
-            out["data"] = data
-        else:
-            continue
-        size = len(json.dumps(out))
-        if used + size > limits.output_bytes:
-            kept.append({"output_type": "stream", "name": "stderr",
-                         "text": f"[output cut: more than {limits.output_bytes} bytes]\n"})
-            break
-        used += size
-        kept.append(out)
-    return kept
 
 
 class Grader:
@@ -181,7 +141,7 @@ class Grader:
             "memory_bytes": lim.memory_bytes, "cpu_seconds": int(lim.notebook_timeout) + 5,
             "file_bytes": lim.file_mb * 1024 * 1024,
         }
-        run = self.sandbox.run([sys.executable, "-m", "campaignlab.grading.runner"],
+        run = self.sandbox.run([sys.executable, "-m", "campaignlab.course.runner"],
                                json.dumps(job).encode())
         res.seconds, res.peak_memory_bytes = round(run.seconds, 2), run.peak_memory_bytes
         records, stop, done = {}, None, False
@@ -348,131 +308,6 @@ def load_roster(root: Path | str, module: str | None = None) -> list[dict]:
         return []
     with p.open(newline="", encoding="utf-8") as f:
         return [dict(r) for r in csv.DictReader(f)]
-
-
-class GradebookWriter:
-    """The only code that writes the gradebook: scores of finished runs, one at a time.
-
-    It also keeps a ledger of every score it set (``<root>/campaignlab/ledger.json``): on a
-    re-grade, an automatic score that differs from what the workflow last wrote is reset (and
-    reported), and a manual score or extra credit the workflow has not seen before is reported.
-    """
-
-    def __init__(self, root: Path, module: str, trusted: dict, roster: list[dict]):
-        from nbgrader.api import Gradebook
-
-        self.root, self.module, self.trusted = root, module, trusted
-        self.roster = {r["id"]: r for r in roster}
-        self.ledger_path = root / "campaignlab" / "ledger.json"
-        self.ledger = json.loads(self.ledger_path.read_text()) if self.ledger_path.is_file() else {}
-        self.mine = self.ledger.setdefault(module, {})
-        self.flags: dict[str, dict[str, list[str]]] = {}
-        self.global_flags: list[str] = []
-        self._path = course._scripts_on_path()
-        self._path.__enter__()
-        self.gb = Gradebook("sqlite:///" + str(root / "gradebook.db"))
-
-    def _flag(self, student, notebook, text):
-        self.flags.setdefault(student, {}).setdefault(notebook, []).append(text)
-
-    def _check_ledger(self, student: str, nb_name: str, grades) -> None:
-        seen = self.mine.get(student, {}).get(nb_name, {})
-        for g in grades:
-            was = seen.get(g.name)
-            if was is None:
-                if g.manual_score is not None or g.extra_credit:
-                    self._flag(student, nb_name, f"{g.name}: manual score {g.manual_score} / "
-                               f"extra credit {g.extra_credit} set outside `campaignlab grade` "
-                               "(kept: check it in formgrader)")
-                continue
-            if g.auto_score is not None and was.get("auto") is not None and float(
-                    g.auto_score) != float(was["auto"]):
-                self._flag(student, nb_name, f"{g.name}: automatic score changed outside the "
-                           f"workflow ({was['auto']} -> {g.auto_score}); reset")
-            if (g.manual_score, g.extra_credit) != (was.get("manual"), was.get("extra")):
-                self._flag(student, nb_name, f"{g.name}: manual score/extra credit changed outside "
-                           f"the workflow ({was.get('manual')}/{was.get('extra')} -> "
-                           f"{g.manual_score}/{g.extra_credit}): kept, check it")
-
-    def write(self, res: HandinResult, graded) -> None:
-        if res.notebook not in self.trusted:
-            return
-        import nbformat
-
-        info = self.roster.get(res.student, {})
-        kw = {k: info[k] for k in ("first_name", "last_name", "email") if info.get(k)}
-        self.gb.update_or_create_student(res.student, **kw)
-        ts = None
-        stamp = self.root / "submitted" / res.student / self.module / "timestamp.txt"
-        if stamp.is_file():
-            from nbgrader.utils import parse_utc
-
-            try:
-                ts = parse_utc(stamp.read_text().strip())
-            except Exception:  # noqa: BLE001 - a bad timestamp is not worth failing for
-                ts = None
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SQLAlchemy autoflush chatter inside nbgrader
-            sub = self.gb.update_or_create_submission(self.module, res.student,
-                                                      **({"timestamp": ts} if ts else {}))
-        nb_id = res.notebook[: -len(".ipynb")]
-        snb = next(n for n in sub.notebooks if n.name == nb_id)
-        self._check_ledger(res.student, res.notebook, snb.grades)
-        trusted = self.trusted[res.notebook]
-        answers = {c.gid: c for c in trusted.cells}
-        entry = {}
-        for g in snb.grades:
-            tc = answers.get(g.name)
-            if tc is None:
-                continue
-            if tc.role == "test":
-                tr = res.tests.get(g.name)
-                g.auto_score = tr.points if tr else 0.0
-                g.needs_manual_grade = False
-            elif tc.role == "manual":
-                cell = None
-                if graded is not None:
-                    cell = next((c for c in graded.cells
-                                 if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == g.name),
-                                None)
-                unchanged = cell is None or asm._src_norm(cell.source) == asm._src_norm(tc.public)
-                g.auto_score = 0.0 if unchanged else None
-                g.needs_manual_grade = not unchanged
-            entry[g.name] = {"auto": g.auto_score, "manual": g.manual_score,
-                             "extra": g.extra_credit}
-        snb.flagged = bool(res.review)
-        self.gb.db.commit()
-        self.mine.setdefault(res.student, {})[res.notebook] = entry
-        if graded is not None:
-            dest = self.root / "autograded" / res.student / self.module / res.notebook
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(graded, dest)
-            if stamp.is_file():
-                (dest.parent / "timestamp.txt").write_text(stamp.read_text())
-
-    def finish(self, students_graded: set[str]) -> None:
-        """Report gradebook submissions of this module that no hand-in backs any more."""
-        from nbgrader.api import MissingEntry
-
-        try:
-            subs = self.gb.find_assignment(self.module).submissions
-        except MissingEntry:
-            return
-        for sub in subs:
-            if sub.student.id not in students_graded and sub.student.id not in self.mine:
-                self.global_flags.append(
-                    f"{sub.student.id}: has a submission of {self.module} in the gradebook that "
-                    "this workflow never graded and no hand-in backs (check or remove it)")
-
-    def close(self) -> None:
-        try:
-            self.gb.close()
-        finally:
-            self._path.__exit__(None, None, None)
-            self.ledger_path.parent.mkdir(parents=True, exist_ok=True)
-            self.ledger_path.write_text(json.dumps(self.ledger, indent=1))
 
 
 def load_results(root: Path | str, module: str) -> dict:

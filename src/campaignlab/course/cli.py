@@ -19,13 +19,13 @@ from pathlib import Path
 
 
 def _root(args) -> Path:
-    from campaignlab import course
+    from campaignlab.course import layout
 
-    return Path(args.root).resolve() if args.root else course.course_root()
+    return Path(args.root).resolve() if args.root else layout.course_root()
 
 
 def _limits(args):
-    from campaignlab.grading.sandbox import Limits
+    from campaignlab.course.sandbox import Limits
 
     return Limits(memory_mb=args.memory_mb, pids=args.pids, cpus=args.cpus,
                   cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
@@ -33,17 +33,17 @@ def _limits(args):
 
 
 def _lessons(root: Path, module: str) -> list[str]:
-    from campaignlab import course
+    from campaignlab.course import layout
 
     rel = root / "release" / module
     if rel.is_dir():
         return sorted(p.name for p in rel.glob("*.ipynb"))
-    return course.notebooks(module)
+    return layout.notebooks(module)
 
 
 def _check(args) -> int:
     from campaignlab import data
-    from campaignlab.grading.sandbox import Sandbox, SandboxUnavailable
+    from campaignlab.course.sandbox import Sandbox, SandboxUnavailable
 
     try:
         sb = Sandbox(data.data_dir(), _limits(args))
@@ -60,33 +60,35 @@ def _check(args) -> int:
 
 
 def _release(args) -> int:
-    from campaignlab import course
-    from campaignlab.grading import release
+    from campaignlab.course import release
+    from campaignlab.course.layout import CourseError
 
     try:
-        release.release(args.root, args.modules or None, out=args.out, zip_path=args.zip,
+        release.hand_out(args.root, args.modules or None, out=args.out, zip_path=args.zip,
                          repo=args.repo, branch=args.branch, hub=args.hub,
                          env_repo=args.env_repo, env_branch=args.env_branch)
-    except course.CourseError as err:
+    except CourseError as err:
         print(err, file=sys.stderr)
         return 1
     return 0
 
 
-def _ensure_release(root: Path, module: str) -> None:
-    """autograde needs the release and the gradebook entry generate_assignment makes."""
-    from campaignlab import course
-
-    if not (root / "release" / module).is_dir() or not (root / "gradebook.db").is_file():
-        print(f"building the student version of {module} first (nbgrader generate_assignment)")
-        course.release(root, [module])
+def _released(root: Path, module: str) -> bool:
+    """Hand-ins are graded against the version that was handed out: never rebuild it here."""
+    if (root / "release" / module).is_dir() and (root / "gradebook.db").is_file():
+        return True
+    print(f"{module} has not been released in {root}: grading compares hand-ins with the "
+          f"student version trainees received. Run `campaignlab grade release {module}` "
+          "first (and hand out that version).", file=sys.stderr)
+    return False
 
 
 def _collect(args) -> int:
-    from campaignlab.grading import collect
+    from campaignlab.course import collect
 
     root = _root(args)
-    _ensure_release(root, args.module)
+    if not _released(root, args.module):
+        return 1
     roster = collect.read_roster(args.roster) if args.roster else None
     rows = collect.collect(root, args.module, args.source, lessons=_lessons(root, args.module),
                            roster=roster, patterns=args.pattern or None)
@@ -95,11 +97,12 @@ def _collect(args) -> int:
 
 
 def _autograde(args) -> int:
-    from campaignlab.grading.autograde import Grader
-    from campaignlab.grading.sandbox import SandboxUnavailable
+    from campaignlab.course.autograde import Grader
+    from campaignlab.course.sandbox import SandboxUnavailable
 
     root = _root(args)
-    _ensure_release(root, args.module)
+    if not _released(root, args.module):
+        return 1
     try:
         g = Grader(root, args.module, limits=_limits(args), jobs=args.jobs)
     except SandboxUnavailable as err:
@@ -115,14 +118,14 @@ def _autograde(args) -> int:
 
 
 def _feedback(args) -> int:
-    from campaignlab.grading import feedback
+    from campaignlab.course import feedback
 
     feedback.generate(_root(args), args.module)
     return 0
 
 
 def _report(args) -> int:
-    from campaignlab.grading import report
+    from campaignlab.course import report
 
     report.build(_root(args), args.module, out=args.out)
     return 0
@@ -219,7 +222,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m campaignlab.grading.cli ...`` (same as ``campaignlab grade ...``)."""
+    """``python -m campaignlab.course.cli ...`` (same as ``campaignlab grade ...``)."""
     parser = argparse.ArgumentParser(prog="campaignlab")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["grade", *(sys.argv[1:] if argv is None else argv)])

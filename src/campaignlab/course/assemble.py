@@ -33,7 +33,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from campaignlab import course
+from campaignlab.course.cells import MARKER_RE, canonical, grade_id, heading
+from campaignlab.course.cells import source as _src
+from campaignlab.course.gradebook import scripts_on_path
 
 #: Student code that reaches into the kernel or the process: allowed (it may be harmless) but
 #: flagged for the instructor, because it is how a hand-in would try to fake its results.
@@ -44,7 +46,6 @@ TAMPER_RE = re.compile(
     r"os\.fork|os\.system|\bmultiprocessing\b|__import__|\bexec\(|\beval\(|\bcompile\(|"
     r"CLTOKEN"
 )
-MARKER_RE = re.compile(r"(BEGIN|END) (HIDDEN TESTS|SOLUTION)")
 
 
 def token(secret: bytes, student: str, notebook: str, gid: str) -> str:
@@ -100,18 +101,6 @@ class Assembled:
     review: list[str]  # reasons to look at this hand-in by hand
 
 
-def _src(cell) -> str:
-    s = cell.get("source", "")
-    return "".join(s) if isinstance(s, list) else str(s)
-
-
-def _heading(md: str) -> str | None:
-    for line in md.splitlines():
-        line = line.strip()
-        if line.startswith("#"):
-            return re.sub(r"[*_`]", "", line.lstrip("#").strip())
-    return None
-
 
 def load_trusted(root: Path | str, module: str) -> dict[str, TrustedNotebook]:
     """``{notebook file: TrustedNotebook}`` from the gradebook and the release of ``module``."""
@@ -126,7 +115,7 @@ def load_trusted(root: Path | str, module: str) -> dict[str, TrustedNotebook]:
         )
     db = "sqlite:///" + str((root / "gradebook.db").resolve())
     out: dict[str, TrustedNotebook] = {}
-    with course._scripts_on_path(), Gradebook(db) as gb:
+    with scripts_on_path(), Gradebook(db) as gb:
         try:
             assignment = gb.find_assignment(module)
         except MissingEntry:
@@ -142,7 +131,7 @@ def load_trusted(root: Path | str, module: str) -> dict[str, TrustedNotebook]:
             cells: list[TrustedCell] = []
             last_md, last_answer, last_label = None, None, None
             for c in rel.cells:
-                gid = course.grade_id(c)
+                gid = grade_id(c)
                 text = _src(c)
                 if not gid:
                     if c.cell_type == "markdown":
@@ -161,7 +150,7 @@ def load_trusted(root: Path | str, module: str) -> dict[str, TrustedNotebook]:
                 tc = TrustedCell(gid, role, c.cell_type, trusted, text, grades.get(gid, 0.0))
                 if role in ("answer", "manual"):
                     last_answer = gid
-                    last_label = (_heading(last_md) if last_md else None) or gid
+                    last_label = (heading(last_md) if last_md else None) or gid
                     tc.label = last_label
                 if role == "test":
                     tc.answer_gid = last_answer
@@ -171,6 +160,24 @@ def load_trusted(root: Path | str, module: str) -> dict[str, TrustedNotebook]:
                 cells.append(tc)
             out[name] = TrustedNotebook(module, name, cells, dict(rel.metadata))
     return out
+
+
+def source_notebook(trusted: TrustedNotebook):
+    """The lesson as its source notebook shows it, from the trusted copy: test and locked cells
+    with their hidden tests, answer cells as the student stub.  What ``cells.secret_lines``
+    reads to know what is secret, without the curriculum folder."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata=copy.deepcopy(trusted.metadata))
+    for tc in trusted.cells:
+        new = nbformat.v4.new_code_cell if tc.cell_type == "code" else nbformat.v4.new_markdown_cell
+        cell = new(tc.source)
+        if tc.gid:
+            cell.metadata["nbgrader"] = {"grade_id": tc.gid, "solution": tc.role in ("answer", "manual"),
+                                         "grade": tc.role in ("test", "manual"),
+                                         "locked": tc.role in ("test", "locked")}
+        nb.cells.append(cell)
+    return nb
 
 
 def parse_handin(raw: bytes):
@@ -200,21 +207,21 @@ def parse_handin(raw: bytes):
 def assemble(trusted: TrustedNotebook, handin, secret: bytes, student: str) -> Assembled:
     """Merge a parsed hand-in into the trusted notebook (see the module docstring)."""
     known = {c.gid: c for c in trusted.cells if c.gid}
-    narrative = {_src_norm(c.source) for c in trusted.cells if c.role == "narrative"}
+    narrative = {canonical(c.source) for c in trusted.cells if c.role == "narrative"}
     theirs: dict[str, object] = {}
     extras: dict[str | None, list] = {None: []}
     prev: str | None = None
     notes: list[str] = []
     review: list[str] = []
     for c in handin.cells if handin is not None else []:
-        gid = course.grade_id(c)
+        gid = grade_id(c)
         if gid in known and gid not in theirs:
             theirs[gid] = c
             prev = gid
             continue
         if gid in known:
             notes.append(f"a second cell with id {gid!r} was run as an ordinary cell (not graded)")
-        if c.get("cell_type") == "markdown" and _src_norm(_src(c)) in narrative:
+        if c.get("cell_type") == "markdown" and canonical(_src(c)) in narrative:
             continue
         if c.get("cell_type") not in ("code", "markdown"):
             continue
@@ -248,7 +255,7 @@ def assemble(trusted: TrustedNotebook, handin, secret: bytes, student: str) -> A
             if mine is None:
                 note = "this cell was missing from the hand-in: the original was run"
                 notes.append(f"{tc.gid}: {'test' if tc.role == 'test' else 'locked'} cell deleted")
-            elif _src_norm(_src(mine)) != _src_norm(tc.public) and _src_norm(_src(mine)) != _src_norm(
+            elif canonical(_src(mine)) != canonical(tc.public) and canonical(_src(mine)) != canonical(
                 tc.source
             ):
                 note = "this cell was edited in the hand-in: the original was run"
@@ -277,9 +284,6 @@ def assemble(trusted: TrustedNotebook, handin, secret: bytes, student: str) -> A
         notes.append("the hand-in contains a solution/hidden-test marker in its own cells (ignored)")
     return Assembled(cells, notes, review)
 
-
-def _src_norm(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def to_notebook(trusted: TrustedNotebook, cells: list[ExecCell]):

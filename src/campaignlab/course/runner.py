@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 
-TOKEN_RE = re.compile(r"CLTOKEN-[0-9a-f]{40}")
+from campaignlab.course.outputs import TOKEN_RE, cap_text
+
 KERNEL_NAME = "campaignlab-sandbox"
 
 
@@ -43,24 +43,8 @@ def _undumpable() -> None:
         pass
 
 
-def _cap_text(text: str, budget: int, line_chars: int) -> tuple[str, bool]:
-    """Cut long lines and the whole text to ``budget`` bytes; return (text, truncated?)."""
-    cut = False
-    lines = text.split("\n")
-    for k, line in enumerate(lines):
-        if len(line) > line_chars:
-            lines[k] = line[:line_chars] + f" ... [line cut: {len(line)} characters]"
-            cut = True
-    text = "\n".join(lines)
-    raw = text.encode("utf-8", "replace")
-    if len(raw) > budget:
-        text = raw[: max(budget, 0)].decode("utf-8", "ignore")
-        cut = True
-    return text, cut
-
-
 def kernel_main(argv: list[str]) -> None:
-    """``python -m campaignlab.grading.runner --kernel MEM CPU FSIZE -f CONN ...``"""
+    """``python -m campaignlab.course.runner --kernel MEM CPU FSIZE -f CONN ...``"""
     import resource
 
     mem, cpu, fsize = (int(x) for x in argv[:3])
@@ -95,7 +79,7 @@ def _write_kernelspec(job: dict) -> None:
     os.makedirs(d, exist_ok=True)
     spec = {
         "argv": [
-            sys.executable, "-m", "campaignlab.grading.runner", "--kernel",
+            sys.executable, "-m", "campaignlab.course.runner", "--kernel",
             str(job.get("memory_bytes", 0)), str(int(job.get("cpu_seconds", 0))),
             str(job.get("file_bytes", 256 * 1024 * 1024)),
             "-f", "{connection_file}",
@@ -166,15 +150,15 @@ def _run(job: dict, emit) -> None:
                     if not content["text"].strip("\n"):
                         return None
             if msg["msg_type"] == "error":
-                content["evalue"] = _cap_text(str(content.get("evalue", "")), 2000, line_chars)[0]
+                content["evalue"] = cap_text(str(content.get("evalue", "")), 2000, line_chars)[0]
                 content["traceback"] = [
-                    _cap_text(t, 4000, line_chars)[0] for t in content.get("traceback", [])[-20:]
+                    cap_text(t, 4000, line_chars)[0] for t in content.get("traceback", [])[-20:]
                 ]
             size = len(json.dumps(content, default=str))
             left = min(cell_budget - rec["bytes"], total_budget - state["used"])
             if size > left:
                 if msg["msg_type"] == "stream" and left > 200:
-                    content["text"], _ = _cap_text(content["text"], left - 200, line_chars)
+                    content["text"], _ = cap_text(content["text"], left - 200, line_chars)
                     size = len(json.dumps(content, default=str))
                 elif msg["msg_type"] != "error":
                     if not rec["truncated"]:
@@ -184,7 +168,7 @@ def _run(job: dict, emit) -> None:
                             text=f"[output cut: more than {cell_budget} bytes]\n"))
                     return None
             if msg["msg_type"] == "stream":
-                content["text"], cut = _cap_text(content["text"], cell_budget, line_chars)
+                content["text"], cut = cap_text(content["text"], cell_budget, line_chars)
                 rec["truncated"] |= cut
             rec["bytes"] += size
             state["used"] += size
@@ -257,7 +241,7 @@ def _run(job: dict, emit) -> None:
                     ename = errors[-1].get("ename")
                 emit({
                     "event": "cell", "i": i, "status": status, "ename": ename,
-                    "evalue": _cap_text(str(reply.get("evalue", "")), 2000, line_chars)[0],
+                    "evalue": cap_text(str(reply.get("evalue", "")), 2000, line_chars)[0],
                     "outputs": cell.get("outputs", []),
                     "execution_count": cell.get("execution_count"),
                     "tokens": rec["tokens"], "truncated": rec["truncated"],

@@ -20,7 +20,9 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from campaignlab.grading.autograde import load_results, load_roster, state_dir
+from campaignlab.course.autograde import load_results, load_roster
+from campaignlab.course.gradebook import scripts_on_path
+from campaignlab.course.layout import state_dir
 
 
 def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
@@ -33,10 +35,8 @@ def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
 def _manual_scores(root: Path, module: str) -> dict[tuple[str, str], float]:
     from nbgrader.api import Gradebook, MissingEntry
 
-    from campaignlab import course
-
     out = {}
-    with course._scripts_on_path(), Gradebook("sqlite:///" + str(root / "gradebook.db")) as gb:
+    with scripts_on_path(), Gradebook("sqlite:///" + str(root / "gradebook.db")) as gb:
         try:
             subs = gb.find_assignment(module).submissions
         except MissingEntry:
