@@ -28,7 +28,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from campaignlab import course
+from campaignlab.course import cells, layout, release, trainee
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -51,11 +51,11 @@ ERROR_MIME = "application/vnd.jupyter.stderr"  # how JupyterLab renders errors a
 
 def _start_here(curriculum: Path) -> tuple[str, str]:
     """(module, notebook) of the lesson a trainee opens first."""
-    names = course.modules(curriculum)
+    names = layout.modules(curriculum)
     if not names:
         pytest.fail(f"no module with a notebook in {curriculum}")
     module = next((m for m in names if "start-here" in m), names[0])
-    nbs = course.notebooks(module, curriculum)
+    nbs = layout.notebooks(module, curriculum)
     return module, next((n for n in nbs if "start-here" in n), nbs[0])
 
 
@@ -83,8 +83,8 @@ def lab(course_build, curriculum_dir, tmp_path_factory):
     root = work / "trainee"
     shutil.copytree(release_dir, root / module)  # the trainee's edits never touch the build
 
-    course.disable_student_extensions()
-    state = course.student_extensions_state()
+    trainee.disable_student_extensions()
+    state = trainee.student_extensions_state()
     wrong = {
         name: on
         for name, on in state.items()
@@ -138,7 +138,7 @@ def lab(course_build, curriculum_dir, tmp_path_factory):
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
-                course.kill_tree(server)
+                release.kill_tree(server)
                 log.close()
                 pytest.fail(f"JupyterLab did not start:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.3)
@@ -152,7 +152,7 @@ def lab(course_build, curriculum_dir, tmp_path_factory):
             log=log_path,
         )
     finally:
-        course.kill_tree(server)
+        release.kill_tree(server)
         log.close()
 
 
@@ -240,10 +240,10 @@ def _wait_for_kernel(lab, timeout: float = 90) -> None:
 
 def _exercise(source_nb, release_nb) -> tuple[int, str, int, str]:
     """(answer cell index, grade_id, its test cell index, reference answer) of the first exercise."""
-    first = next((i for i, c in enumerate(release_nb.cells) if course.is_solution_cell(c)), None)
+    first = next((i for i, c in enumerate(release_nb.cells) if cells.is_solution_cell(c)), None)
     assert first is not None, "the start-here lesson has no exercise (no answer cell)"
-    gid = course.grade_id(release_nb.cells[first])
-    ids = [course.grade_id(c) for c in release_nb.cells]
+    gid = cells.grade_id(release_nb.cells[first])
+    ids = [cells.grade_id(c) for c in release_nb.cells]
     if f"{gid}-tests" in ids:
         test = ids.index(f"{gid}-tests")
     else:
@@ -253,7 +253,7 @@ def _exercise(source_nb, release_nb) -> tuple[int, str, int, str]:
             if i > first and c.metadata.get("nbgrader", {}).get("grade")
         )
     answer = next(
-        course.strip_solution(c.source) for c in source_nb.cells if course.grade_id(c) == gid
+        cells.strip_solution(c.source) for c in source_nb.cells if cells.grade_id(c) == gid
     )
     return first, gid, test, answer
 

@@ -1,6 +1,8 @@
-"""Quality gates 2-4: the nbgrader round trip of every module of the curriculum.
+"""Quality gates 2-4: the nbgrader round trip of every module of the curriculum, through the
+engine instructors run (``campaignlab.course.autograde.Grader``: one sandbox per hand-in, on a
+grading county generated from another seed, so typed-in numbers fail).
 
-Per module (discovered in ``curriculum/``), in a throwaway course root and one autograde run:
+Per module (discovered in ``curriculum/``), in a throwaway course root and one autograde batch:
 - ``generate_assignment`` builds the student version; no solution, hidden test or marker leaks;
 - the reference solution (source, markers stripped, handed in as a student) gets full automatic
   marks; the untouched student version gets 0;
@@ -12,20 +14,21 @@ from __future__ import annotations
 
 import pytest
 
-from campaignlab import course
+from campaignlab.course import layout, leaks
+from campaignlab.course.cells import grade_id
 
 pytestmark = pytest.mark.slow
 
 
 def test_curriculum_has_modules(curriculum_dir):
-    assert course.modules(curriculum_dir), (
+    assert layout.modules(curriculum_dir), (
         f"no module folder with a notebook in {curriculum_dir}: nothing would be released or graded"
     )
 
 
 def test_release_leaks_nothing(course_build, curriculum_module, curriculum_dir):
     release_dir = course_build.release(curriculum_module)
-    problems = course.check_release(curriculum_module, release_dir.parent.parent, curriculum_dir)
+    problems = leaks.check_release(curriculum_module, release_dir.parent.parent, curriculum_dir)
     assert not problems, (
         f"The student version of {curriculum_module} gives away answers or tests:\n  "
         + "\n  ".join(problems)
@@ -38,10 +41,10 @@ def test_release_keeps_every_answer_cell(course_build, curriculum_module, curric
 
     release_dir = course_build.release(curriculum_module)
     problems = []
-    for name in course.notebooks(curriculum_module, curriculum_dir):
+    for name in layout.notebooks(curriculum_module, curriculum_dir):
         src = nbformat.read(curriculum_dir / curriculum_module / name, as_version=4)
         rel = nbformat.read(release_dir / name, as_version=4)
-        ids = [[course.grade_id(c) for c in nb.cells if course.grade_id(c)] for nb in (src, rel)]
+        ids = [[grade_id(c) for c in nb.cells if grade_id(c)] for nb in (src, rel)]
         if ids[0] != ids[1]:
             problems.append(f"{name}: source cells {ids[0]} but released cells {ids[1]}")
     assert not problems, "\n".join(problems)
@@ -51,7 +54,7 @@ def _graded(course_build, module):
     g = course_build.graded(module)
     for student in ("reference", "blank"):
         assert student in g.scores, (
-            f"{module}: no grades for {student!r}:\n{g.autograde_log[-3000:]}"
+            f"{module}: no grades for {student!r}:\n{g.log[-3000:]}"
         )
     return g
 
@@ -86,7 +89,7 @@ def test_untouched_release_gets_zero(course_build, curriculum_module):
 
 def test_submission_case(course_build, submission_case, curriculum_dir):
     module, case_file = submission_case
-    assert module in course.modules(curriculum_dir), (
+    assert module in layout.modules(curriculum_dir), (
         f"{case_file}: there is no module {module!r} in {curriculum_dir}"
     )
     g = _graded(course_build, module)
@@ -94,7 +97,7 @@ def test_submission_case(course_build, submission_case, curriculum_dir):
     student, case = g.cases[case_file.stem]
     where = f"{module}/{case.notebook}, case {case.name!r} ({case.why})"
     assert student in g.scores and case.notebook in g.scores[student], (
-        f"{where}: not graded:\n{g.autograde_log[-3000:]}"
+        f"{where}: not graded:\n{g.log[-3000:]}"
     )
     score = g.scores[student][case.notebook]
     problems = []
@@ -132,9 +135,9 @@ def test_feedback_shows_no_hidden_tests(course_build, curriculum_module):
                 problems.append(f"{student}: no feedback page {page.name}")
                 continue
             pages += 1
-            leaks = course.feedback_leaks(g.source[name], page.read_text(encoding="utf-8"))
-            problems += [f"{student}/{page.name}: {leak}" for leak in leaks]
-    assert pages, f"{curriculum_module}: no feedback generated:\n{g.feedback_log[-3000:]}"
+            found = leaks.feedback_leaks(g.source[name], page.read_text(encoding="utf-8"))
+            problems += [f"{student}/{page.name}: {leak}" for leak in found]
+    assert pages, f"{curriculum_module}: no feedback generated:\n{g.log[-3000:]}"
     assert not problems, (
         f"The feedback of {curriculum_module} shows hidden tests:\n  " + "\n  ".join(problems)
     )

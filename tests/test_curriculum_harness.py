@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from harness import build_submission
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from campaignlab import course
+from campaignlab.course import cells, layout, leaks, trainee
 
 
 def _load_config(monkeypatch, tmp_path, **env):
@@ -18,7 +19,7 @@ def _load_config(monkeypatch, tmp_path, **env):
 
     for key, value in env.items():
         monkeypatch.setenv(key, str(value))
-    loader = PyFileConfigLoader("nbgrader_config.py", path=str(course.CONFIG.parent))
+    loader = PyFileConfigLoader("nbgrader_config.py", path=str(layout.CONFIG.parent))
     return loader.load_config()
 
 
@@ -26,10 +27,10 @@ def test_config_paths_follow_the_checkout_and_the_env(monkeypatch, tmp_path):
     monkeypatch.delenv("CAMPAIGNLAB_COURSE_ROOT", raising=False)
     monkeypatch.delenv("CAMPAIGNLAB_CURRICULUM", raising=False)
     c = _load_config(monkeypatch, tmp_path)
-    assert c.CourseDirectory.root == str(course.REPO / "build" / "course")
-    assert c.CourseDirectory.source_directory == str(course.REPO / "curriculum")
+    assert c.CourseDirectory.root == str(layout.REPO / "build" / "course")
+    assert c.CourseDirectory.source_directory == str(layout.REPO / "curriculum")
     assert (
-        c.CourseDirectory.db_url == f"sqlite:///{course.REPO / 'build' / 'course' / 'gradebook.db'}"
+        c.CourseDirectory.db_url == f"sqlite:///{layout.REPO / 'build' / 'course' / 'gradebook.db'}"
     )
     assert c.CourseDirectory.course_id
     c = _load_config(
@@ -50,7 +51,7 @@ def test_config_keeps_solutions_and_hidden_tests_out(monkeypatch, tmp_path):
     c = _load_config(monkeypatch, tmp_path)
     ignore = c.CourseDirectory.ignore
     assert set(CourseDirectory().ignore) <= set(ignore), "nbgrader's defaults dropped"
-    assert set(course.NEVER_RELEASED) <= set(ignore)
+    assert set(layout.NEVER_RELEASED) <= set(ignore)
     pre = c.GenerateFeedback.preprocessors
     assert pre[:2] == [GetGrades, ClearHiddenTests]
     assert pre[2].__name__ == "CSSHTMLHeaderPreprocessor"
@@ -94,7 +95,7 @@ SOURCE = new_notebook(
 
 
 def test_secret_lines_skip_public_and_message_lines():
-    secrets = course.secret_lines(SOURCE)
+    secrets = cells.secret_lines(SOURCE)
     # the read_csv line is shown in the narrative: not a secret
     assert secrets["solution"] == [
         ("cell 1 (count-active)", 'n_active = (voters["status_cd"] == "A").sum()')
@@ -107,12 +108,12 @@ def test_notebook_leaks_catch_a_solution_left_in_the_release():
     release = nbformat.from_dict(SOURCE)
     release.cells[1].source = '# YOUR CODE HERE\nn_active = (voters["status_cd"] == "A").sum()'
     release.cells[2].source = 'assert n_active > 0, "count the active voters"'
-    assert course.notebook_leaks(SOURCE, release) == [
+    assert leaks.notebook_leaks(SOURCE, release) == [
         'cell 1: solution line of cell 1 (count-active): n_active = (voters["status_cd"] == "A").sum()'
     ]
     release.cells[1].source = "# YOUR CODE HERE\nraise NotImplementedError()"
     release.cells[1].outputs = [{"output_type": "stream", "name": "stdout", "text": "END SOLUTION"}]
-    assert course.notebook_leaks(SOURCE, release) == ["cell 1: marker 'END SOLUTION'"]
+    assert leaks.notebook_leaks(SOURCE, release) == ["cell 1: marker 'END SOLUTION'"]
 
 
 def test_feedback_leaks_see_through_syntax_highlighting():
@@ -121,12 +122,12 @@ def test_feedback_leaks_see_through_syntax_highlighting():
         '<div class="jp-InputArea"><pre><span class="k">assert</span> <span class="n">n_active'
         '</span> <span class="o">==</span> <span class="mi">41_234</span>, (\n</pre></div>'
     )
-    assert course.feedback_leaks(SOURCE, page) == [
+    assert leaks.feedback_leaks(SOURCE, page) == [
         "hidden line of cell 2 (count-active-tests): assert n_active == 41_234, ("
     ]
     message = "<pre>AssertionError: n_active is not the number of active voters</pre>"
-    assert course.feedback_leaks(SOURCE, message) == []
-    assert course.feedback_leaks(SOURCE, "<p>### BEGIN HIDDEN TESTS</p>") == [
+    assert leaks.feedback_leaks(SOURCE, message) == []
+    assert leaks.feedback_leaks(SOURCE, "<p>### BEGIN HIDDEN TESTS</p>") == [
         "marker 'BEGIN HIDDEN TESTS'"
     ]
 
@@ -141,12 +142,12 @@ def test_check_release_flags_files_that_must_not_ship(tmp_path):
     student.cells[1].source = "# YOUR CODE HERE\nraise NotImplementedError()"
     student.cells[2].source = 'assert n_active > 0, "count the active voters"'
     nbformat.write(student, rel / "09-demo.ipynb")
-    assert course.check_release("09-demo", root, cur) == []
+    assert leaks.check_release("09-demo", root, cur) == []
     (rel / "09-demo.py").write_text("n_active = 41_234\n")
     (rel / "notes.md").write_text("### BEGIN HIDDEN TESTS\n")
     (rel / "exports").mkdir()
     (rel / "exports" / "universe.csv").write_text("ncid\nAA1\n")
-    assert course.check_release("09-demo", root, cur) == [
+    assert leaks.check_release("09-demo", root, cur) == [
         "09-demo/09-demo.py: must not be in the release",
         "09-demo/exports/universe.csv: must not be in the release",
         "09-demo/notes.md: marker 'BEGIN HIDDEN TESTS'",
@@ -155,23 +156,23 @@ def test_check_release_flags_files_that_must_not_ship(tmp_path):
 
 def test_build_submission_rejects_cases_for_unknown_cells():
     with pytest.raises(KeyError, match="unknown answer cells"):
-        course.build_submission(SOURCE, SOURCE, {"count-actives": "n_active = 1"})
+        build_submission(SOURCE, SOURCE, {"count-actives": "n_active = 1"})
 
 
 def test_student_extensions_config_is_read_from_sys_prefix(tmp_path):
     import json
 
-    assert not course.student_extensions_configured(tmp_path)
+    assert not trainee.student_extensions_configured(tmp_path)
     etc = tmp_path / "etc" / "jupyter"
     (etc / "labconfig").mkdir(parents=True)
-    plugins = dict.fromkeys(course.STUDENT_DISABLED_LAB_PLUGINS, True)
+    plugins = dict.fromkeys(trainee.STUDENT_DISABLED_LAB_PLUGINS, True)
     (etc / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": plugins, "lockedExtensions": plugins})
     )
-    assert not course.student_extensions_configured(tmp_path)  # server side still on
+    assert not trainee.student_extensions_configured(tmp_path)  # server side still on
     (etc / "jupyter_server_config.d").mkdir()
-    for ext in course.STUDENT_DISABLED_SERVER_EXTENSIONS:
+    for ext in trainee.STUDENT_DISABLED_SERVER_EXTENSIONS:
         (etc / "jupyter_server_config.d" / f"{ext}.json").write_text(
             json.dumps({"ServerApp": {"jpserver_extensions": {ext: False}}})
         )
-    assert course.student_extensions_configured(tmp_path)
+    assert trainee.student_extensions_configured(tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from campaignlab import course
+from campaignlab.course import cells, layout
 
 SANITIZE = Path(__file__).with_name("sanitize.cfg")
 CELL_TIMEOUT = 120  # seconds per cell, as in grader/nbgrader_config.py
@@ -35,7 +35,7 @@ def test_lesson_metadata(curriculum_lesson, curriculum_dir):
     nb = nbformat.read(path, as_version=4)
     where = f"{module}/{name}"
     MetadataValidator().validate_nb(nb)  # raises with the offending cell
-    ids = [course.grade_id(c) for c in nb.cells if course.grade_id(c)]
+    ids = [cells.grade_id(c) for c in nb.cells if cells.grade_id(c)]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     assert not dupes, f"{where}: grade_id used twice: {dupes}"
     problems = []
@@ -92,7 +92,7 @@ def test_lesson_runs_and_matches_outputs(curriculum_lesson, curriculum_dir, repo
     # run a copy: whatever the lesson writes (exports/...) stays out of the source folder
     work = tmp_path / module
     shutil.copytree(
-        curriculum_dir / module, work, ignore=shutil.ignore_patterns(*course.NEVER_RELEASED)
+        curriculum_dir / module, work, ignore=shutil.ignore_patterns(*layout.NEVER_RELEASED)
     )
     code, report = run_nbval(work / name, repo_root)
     assert code == 0, (

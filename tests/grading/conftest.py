@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from harness import build_submission
 
-from campaignlab import course
+from campaignlab.course import cells, layout, release
 
 MODULE = "00-start-here"
 LESSON = "00-start-here.ipynb"
@@ -24,7 +25,7 @@ FULL = 9.0  # automatic points of the lesson
 
 def _sandbox_ready() -> str | None:
     from campaignlab import data
-    from campaignlab.grading.sandbox import Sandbox, SandboxUnavailable
+    from campaignlab.course.sandbox import Sandbox, SandboxUnavailable
 
     try:
         problems = Sandbox(data.data_dir()).self_test()
@@ -47,14 +48,14 @@ class Case:
 
 def _drop(gids):
     def edit(nb):
-        nb.cells = [c for c in nb.cells if course.grade_id(c) not in gids]
+        nb.cells = [c for c in nb.cells if cells.grade_id(c) not in gids]
         return nb
     return edit
 
 
 def _edit_tests(nb):
     for c in nb.cells:
-        if (course.grade_id(c) or "").endswith("-tests"):
+        if (cells.grade_id(c) or "").endswith("-tests"):
             c.source = "pass  # the test, edited away"
     return nb
 
@@ -174,7 +175,7 @@ class Cohort:
 
 
 @pytest.fixture(scope="session")
-def cohort(tmp_path_factory) -> Cohort:
+def cohort(tmp_path_factory, grading_county) -> Cohort:
     import time
 
     import nbformat
@@ -182,13 +183,13 @@ def cohort(tmp_path_factory) -> Cohort:
     reason = _sandbox_ready()
     if reason:
         pytest.fail(f"the grading sandbox does not work here: {reason}")
-    from campaignlab.grading import collect, feedback, report
-    from campaignlab.grading.autograde import Grader
-    from campaignlab.grading.sandbox import Limits
+    from campaignlab.course import collect, feedback, report
+    from campaignlab.course.autograde import Grader
+    from campaignlab.course.sandbox import Limits
 
     base = tmp_path_factory.mktemp("grading")
-    root, cur = base / "course", course.curriculum_dir()
-    course.release(root, [MODULE])
+    root, cur = base / "course", layout.curriculum_dir()
+    release.build(root, [MODULE])
     release_nb = nbformat.read(root / "release" / MODULE / LESSON, as_version=4)
     source_nb = nbformat.read(cur / MODULE / LESSON, as_version=4)
     handins = base / "handins"
@@ -201,7 +202,7 @@ def cohort(tmp_path_factory) -> Cohort:
             w.writerow([c.student, "T", c.student.title(), f"{c.student}@example.org"])
         w.writerow(["no-handin", "N", "Nobody", "nobody@example.org"])
     for c in all_cases:
-        nb = course.build_submission(copy.deepcopy(release_nb), source_nb, c.answers, c.base)
+        nb = build_submission(copy.deepcopy(release_nb), source_nb, c.answers, c.base)
         out = c.edit(nb) if c.edit else nb
         name = c.filename or f"{c.student}_1234_5678_{LESSON}"
         data = out if isinstance(out, bytes) else nbformat.writes(out).encode()
@@ -216,9 +217,9 @@ def cohort(tmp_path_factory) -> Cohort:
     limits = Limits(memory_mb=1000, cell_timeout=4, notebook_timeout=90, interrupt_grace=3,
                     output_bytes=50_000)
     t0 = time.monotonic()
-    results = Grader(root, MODULE, limits=limits, log=co.log.append).run()
+    results = Grader(root, MODULE, limits=limits, data_dir=grading_county, log=co.log.append).run()
     co.seconds = time.monotonic() - t0
     co.results = {(r.student, r.notebook): r for r in results}
-    co.pages = feedback.generate(root, MODULE, curriculum=cur, log=co.log.append)
+    co.pages = feedback.generate(root, MODULE, log=co.log.append)
     co.report = report.build(root, MODULE, log=co.log.append)
     return co

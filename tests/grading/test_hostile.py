@@ -10,14 +10,15 @@ import json
 import os
 
 import pytest
+from harness import scores_from_gradebook
 
-from campaignlab import course
+from campaignlab.course import layout, leaks
 
 from .conftest import FULL, LESSON, MODULE, cases
 
 pytestmark = pytest.mark.slow
 
-CASE_IDS = [c.student for c in cases(course.REPO, course.REPO)]
+CASE_IDS = [c.student for c in cases(layout.REPO, layout.REPO)]
 
 
 def _explain(co, student) -> str:
@@ -60,7 +61,7 @@ def test_every_file_and_every_roster_student_has_a_row(cohort):
 
 
 def test_gradebook_holds_exactly_the_workflow_scores(cohort):
-    scores = course.scores_from_gradebook(cohort.root, MODULE)
+    scores = scores_from_gradebook(cohort.root, MODULE)
     for (student, lesson), r in cohort.results.items():
         if r.status in ("graded", "unreadable"):
             got = scores[student][lesson]
@@ -136,7 +137,7 @@ def test_feedback_shows_no_hidden_tests(cohort):
     problems = []
     for (student, _lesson), page in cohort.pages.items():
         text = page.read_text(encoding="utf-8")
-        problems += [f"{student}: {p}" for p in course.feedback_leaks(cohort.source, text)]
+        problems += [f"{student}: {p}" for p in leaks.feedback_leaks(cohort.source, text)]
         if "CLTOKEN-" in text:
             problems.append(f"{student}: a check-in token is in the feedback")
     assert not problems, "\n".join(problems)

@@ -173,7 +173,7 @@ def same_text(a: str, b: str) -> bool:
 def heading(markdown: str) -> str | None:
     """The first heading of a markdown cell, without its ``#`` and emphasis marks.
 
-    >>> heading("Some text\n## Count the *active* voters")
+    >>> heading("Some text\\n## Count the *active* voters")
     'Count the active voters'
     """
     for line in markdown.splitlines():
