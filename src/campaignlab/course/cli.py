@@ -97,6 +97,7 @@ def _collect(args) -> int:
 
 
 def _autograde(args) -> int:
+    from campaignlab.course import county
     from campaignlab.course.autograde import Grader
     from campaignlab.course.sandbox import SandboxUnavailable
 
@@ -104,9 +105,13 @@ def _autograde(args) -> int:
     if not _released(root, args.module):
         return 1
     try:
-        g = Grader(root, args.module, limits=_limits(args), jobs=args.jobs)
+        data_dir = county.ensure(root, seed=args.grading_seed)
+        g = Grader(root, args.module, limits=_limits(args), jobs=args.jobs, data_dir=data_dir)
     except SandboxUnavailable as err:
         print(f"refusing to run hand-ins without a sandbox: {err}", file=sys.stderr)
+        return 1
+    except ValueError as err:  # e.g. the canonical seed as the grading seed
+        print(f"cannot grade: {err}", file=sys.stderr)
         return 1
     results = g.run(students=args.student or None)
     bad = [r for r in results if r.status not in ("graded", "not handed in")]
@@ -154,6 +159,9 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook")
     g.add_argument("--output-bytes", type=int, default=200_000, help="output kept per cell")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--grading-seed", type=int, default=None,
+                   help="seed of the grading county (default: the one this course keeps in "
+                        "<root>/campaignlab/grading-county.json, chosen at random on first use)")
 
 
 def _collect_args(p: argparse.ArgumentParser) -> None:

@@ -21,6 +21,10 @@ from campaignlab.course.cells import MARKER_RE, hidden_secrets
 from campaignlab.course.leaks import feedback_leaks
 
 REDACTED = "[removed from feedback: this quoted the hidden tests]"
+#: Told to every trainee on their feedback page (lesson 00 says it too).
+GRADED_ON = ("Your notebook was graded on a fresh county of the same kind as the one in the "
+             "lessons (the same files and columns, other people and other counts): answers your "
+             "code computes from the data earn their points there; numbers typed in do not.")
 
 
 def _defuse(text: str) -> str:
@@ -48,6 +52,7 @@ def feedback_notebook(trusted: asm.TrustedNotebook, graded, result):
         f"# Feedback: {trusted.name}",
         f"**{result.student}**, module {trusted.module}: automatic score "
         f"**{result.score:g} / {result.max_score:g}**. Written answers are graded by hand.",
+        GRADED_ON,
     ]
     if result.reason:
         lines.append(f"\n> {_defuse(html.escape(result.reason))}")
