@@ -45,7 +45,7 @@ class Case:
 
 
 def load_case(path: Path | str) -> Case:
-    """Read and check one submission case file (the YAML contract of CONTRACT.md).
+    """Read and check one submission case file (the YAML format of this module's docstring).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:

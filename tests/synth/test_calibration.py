@@ -1,4 +1,7 @@
-"""The synthetic county matches the published figures it is calibrated to (DOMAIN.md)."""
+"""The synthetic county matches the published figures it is calibrated to.
+
+CPS Voting and Registration Supplements, Pew validated voters: see ``datasets/README.md``.
+"""
 
 from __future__ import annotations
 

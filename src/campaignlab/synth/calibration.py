@@ -1,6 +1,9 @@
 """Published figures the synthetic county is calibrated to, as named constants.
 
-Every constant carries its source (see /work/shared/DOMAIN.md and datasets/README.md).
+Every constant carries its source; ``datasets/README.md`` (the data dictionary) lists them per
+file: the NCSBE ``ncvoter``/``ncvhis`` layouts (rev. 2022-02), the Accountability Project's
+NC statewide voter file (Dec 2020), the CPS Voting and Registration Supplements 2016-2022
+and Pew's validated voters 2018-2022.
 ``unsourced`` marks a free parameter: a plausible value nobody has published for us.
 
 >>> round(sum(STATUS_SHARES.values()), 3)
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# --- the fictional world (session contract) -------------------------------------------
+# --- the fictional world (datasets/README.md) ------------------------------------------
 COUNTY_ID = "1"
 COUNTY_DESC = "ALDER"
 STATE_CD = "CB"
@@ -49,7 +52,7 @@ def extra_area_codes() -> tuple[str, ...]:
 STATUS_SHARES = {"A": 0.800, "I": 0.088, "R": 0.091, "D": 0.017, "S": 0.004}
 STATUS_DESC = {"A": "ACTIVE", "I": "INACTIVE", "R": "REMOVED", "D": "DENIED", "S": "TEMPORARY"}
 # reason codes per status: (code, description, share within status). Codes from the NCSBE
-# layout (DOMAIN.md); the shares within a status are unsourced.
+# layout (layout_ncvoter.txt, rev. 2022-02); the shares within a status are unsourced.
 REASONS = {
     "A": [("AV", "VERIFIED", 0.93), ("AN", "UNVERIFIED NEW", 0.05), ("A1", "UNVERIFIED", 0.02)],
     "I": [
@@ -85,7 +88,7 @@ MAIL_PO_BOX = 0.05  # unsourced
 
 # --- demographic codes -------------------------------------------------------------------
 # race/ethnic/gender shares: NC statewide voter file (8.1M rows, zrp dataset statistics);
-# not in DOMAIN.md, treat as plausible rather than sourced.
+# not a published figure, treat as plausible rather than sourced.
 RACE_SHARES = {"W": 0.66, "B": 0.21, "U": 0.07, "O": 0.03, "A": 0.01, "I": 0.01, "M": 0.01}
 ETHNIC_SHARES = {"NL": 0.74, "UN": 0.23, "HL": 0.03}
 GENDER_SHARES = {"F": 0.51, "M": 0.44, "U": 0.05}
@@ -175,8 +178,9 @@ PAST_ELECTIONS = ELECTIONS[:-1]
 # Expected turnout among people eligible at the time (registered before the election, 18+,
 # not removed). Generals: CPS share of voting-age citizens (2016 61.4%, 2018 53.4%,
 # 2020 66.8%, 2022 52.2%); 2024 and 2026: unsourced (2024 set near 2020/2016, 2026 = 2022).
-# Presidential primaries ~20% (DOMAIN.md); midterm primaries 14%: unsourced.
-# Municipal/odd-year 30-45% of registered (DOMAIN.md); the year-to-year values are unsourced.
+# Presidential primaries ~20% and municipal/odd-year 30-45% of registered: practitioners'
+# rules of thumb, no single published source; midterm primaries 14% and the year-to-year
+# municipal values: unsourced.
 TURNOUT_TARGETS = {
     "03/15/2016": 0.20,
     "11/08/2016": 0.614,
@@ -219,7 +223,7 @@ LAPSED_EFFECT = -3.0  # RM voters in the years before removal (unsourced)
 TEMPORARY_EFFECT = -0.7  # S (overseas/military) voters (unsourced)
 
 # Voting method shares by era (unsourced; NC-like, heavy early voting). Old labels before
-# 2020, new labels from 2020 on: the label drift of DOMAIN.md.
+# 2020, new labels from 2020 on: the label drift of the NCSBE ncvhis files.
 METHODS_OLD = ("IN-PERSON", "ABSENTEE ONESTOP", "ABSENTEE BY MAIL", "CURBSIDE", "PROVISIONAL")
 METHODS_NEW = ("ELECTION DAY IN-PERSON", "EARLY VOTING IN-PERSON", "ABSENTEE BY MAIL",
                "ELECTION DAY CURBSIDE", "PROVISIONAL")  # fmt: skip

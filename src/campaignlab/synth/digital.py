@@ -7,12 +7,13 @@ per-member simulation, so the files reconcile: a gift counted in ``email_sends.c
 row of ``donations.csv`` with that send's refcode, an unsubscribe shows in the member's
 final ``can2_subscription_status``, and the A/B recipient rows add up to the A/B sends.
 
-Calibration (``/work/shared/DOMAIN.md``, M+R Benchmarks): fundraising email click-through
-0.54%, response 0.09%; advocacy click-through 2.1%, response 1.8%; welcome 3.2%,
-newsletter 1.1%; unsubscribes 9.1%/yr, bounces 7.8%/yr; ~60 emails per subscriber per
-year; $58 raised per 1,000 fundraising emails; opens ~28%, inflated by Apple Mail Privacy
-Protection ("machine opens", modelled); P2P texts 14% replies, 2% opt-outs; fundraising
-texts 4.2% click-through, 0.7% opt-out; texts 4.8% click-through, 3.9% response.
+Calibration (M+R Benchmarks; summarised in ``datasets/README.md``). M+R Benchmarks 2022:
+fundraising email click-through 0.54%, response 0.09%; welcome 3.2%, newsletter 1.1%;
+unsubscribes 9.1%/yr, bounces 7.8%/yr; ~60 emails per subscriber per year. M+R Benchmarks
+2024: advocacy click-through 2.1%, response 1.8%; $58 raised per 1,000 fundraising emails;
+texts 4.8% click-through, 3.9% response. M+R Benchmarks 2019: P2P texts 14% replies, 2%
+opt-outs; fundraising texts 4.2% click-through, 0.7% opt-out. Opens ~28%, inflated by
+Apple Mail Privacy Protection ("machine opens", modelled).
 The average gift is unsourced (Blackbaud 2021 online ~$204; 2012 small-dollar ~$53): our
 first charges average ~$65 (ask-string mix, 12% monthly recurring), which with the 0.09%
 response gives ~$58 per 1,000 fundraising emails.
@@ -29,6 +30,12 @@ response gives ~$58 per 1,000 fundraising emails.
 >>> tables["action_network_export.csv"]["email"].str.endswith(
 ...     ("@example.com", "@example.org", "@example.net")).all()
 np.True_
+
+Sign-ups shorten first names with the nicknames of the cleaner's table:
+
+>>> from campaignlab.synth.digital import SIGNUP_NICKNAMES
+>>> SIGNUP_NICKNAMES["WILLIAM"], SIGNUP_NICKNAMES["MARY"]
+(('BILL', 'WILL', 'BILLY'), ('MOLLY',))
 """
 
 from __future__ import annotations
@@ -36,13 +43,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# --- calendar (CONTRACT.md: field + digital program July-October 2026) -------------------
+from campaignlab.voterfile.names import NICKNAMES
+
+# --- calendar (the coalition's field + digital program, July-October 2026) ---------------
 LIST_START = np.datetime64("2024-01-01")
 PROGRAM_START = np.datetime64("2026-07-01")
 EXPORT_DATE = np.datetime64("2026-11-02")
 
 # --- the list -------------------------------------------------------------------------
-#: Share of county people on the list (brief: volunteers, donors, petition signers 8-15%; unsourced).
+#: Share of county people on the list (volunteers, donors, petition signers: 8-15%; unsourced).
 MEMBER_SHARE = 0.11
 #: Out-of-county / unmatchable signups, as a share of in-county members (unsourced).
 OUT_OF_COUNTY_SHARE = 0.12
@@ -189,28 +198,26 @@ SMS_SENDS = (
     ("2026-11-02", "broadcast", "gotv", "SMS subscribers"),
 )
 
-NICKNAMES = {
-    "WILLIAM": ("BILL", "WILL", "BILLY"), "ROBERT": ("BOB", "ROB", "BOBBY"),
-    "JAMES": ("JIM", "JIMMY", "JAMIE"), "JOHN": ("JACK", "JOHNNY"), "MICHAEL": ("MIKE",),
-    "RICHARD": ("RICK", "RICH", "DICK"), "THOMAS": ("TOM", "TOMMY"), "CHARLES": ("CHUCK", "CHARLIE"),
-    "JOSEPH": ("JOE", "JOEY"), "DANIEL": ("DAN", "DANNY"), "CHRISTOPHER": ("CHRIS",),
-    "MATTHEW": ("MATT",), "ANTHONY": ("TONY",), "DAVID": ("DAVE",), "STEVEN": ("STEVE",),
-    "STEPHEN": ("STEVE",), "EDWARD": ("ED", "EDDIE", "TED"), "KENNETH": ("KEN", "KENNY"),
-    "ANDREW": ("ANDY", "DREW"), "JOSHUA": ("JOSH",), "BENJAMIN": ("BEN",), "SAMUEL": ("SAM",),
-    "NICHOLAS": ("NICK",), "ALEXANDER": ("ALEX",), "TIMOTHY": ("TIM",), "PATRICK": ("PAT",),
-    "GREGORY": ("GREG",), "DONALD": ("DON",), "RONALD": ("RON",), "GERALD": ("JERRY",),
-    "LAWRENCE": ("LARRY",), "PETER": ("PETE",), "JONATHAN": ("JON",), "JEFFREY": ("JEFF",),
-    "ELIZABETH": ("LIZ", "BETH", "BETSY", "LIZZIE"), "JENNIFER": ("JEN", "JENNY"),
-    "PATRICIA": ("PATTY", "TRISH", "PAT"), "MARGARET": ("MAGGIE", "PEGGY", "MEG"),
-    "SUSAN": ("SUE",), "DEBORAH": ("DEBBIE", "DEB"), "KATHERINE": ("KATE", "KATIE", "KATHY"),
-    "CATHERINE": ("CATHY", "KATE"), "CHRISTINE": ("CHRIS", "TINA"), "CHRISTINA": ("TINA",),
-    "REBECCA": ("BECKY",), "JESSICA": ("JESS",), "SAMANTHA": ("SAM",), "VICTORIA": ("VICKY", "TORI"),
-    "ABIGAIL": ("ABBY",), "ALEXANDRA": ("ALEX",), "KIMBERLY": ("KIM",), "PAMELA": ("PAM",),
-    "BARBARA": ("BARB",), "SANDRA": ("SANDY",), "CYNTHIA": ("CINDY",), "JACQUELINE": ("JACKIE",),
-    "STEPHANIE": ("STEPH",), "ANGELA": ("ANGIE",), "THERESA": ("TERRY",), "MARY": ("MOLLY",),
+#: The formal names whose sign-ups may use a nickname, and how many of the nicknames the
+#: cleaner's table (``campaignlab.voterfile.names.NICKNAMES``) lists for each they draw from
+#: (the first n, in that order; nicknames added to the table later are not drawn). The
+#: generator's own choice, part of the canonical county: changing it changes ``datasets/``.
+_SIGNUP_NAMES = """
+    WILLIAM:3 ROBERT:3 JAMES:3 JOHN:2 MICHAEL:1 RICHARD:3 THOMAS:2 CHARLES:2 JOSEPH:2 DANIEL:2
+    CHRISTOPHER:1 MATTHEW:1 ANTHONY:1 DAVID:1 STEVEN:1 STEPHEN:1 EDWARD:3 KENNETH:2 ANDREW:2
+    JOSHUA:1 BENJAMIN:1 SAMUEL:1 NICHOLAS:1 ALEXANDER:1 TIMOTHY:1 PATRICK:1 GREGORY:1 DONALD:1
+    RONALD:1 GERALD:1 LAWRENCE:1 PETER:1 JONATHAN:1 JEFFREY:1 ELIZABETH:4 JENNIFER:2 PATRICIA:3
+    MARGARET:3 SUSAN:1 DEBORAH:2 KATHERINE:3 CATHERINE:2 CHRISTINE:2 CHRISTINA:1 REBECCA:1
+    JESSICA:1 SAMANTHA:1 VICTORIA:2 ABIGAIL:1 ALEXANDRA:1 KIMBERLY:1 PAMELA:1 BARBARA:1 SANDRA:1
+    CYNTHIA:1 JACQUELINE:1 STEPHANIE:1 ANGELA:1 THERESA:1 MARY:1
+""".split()
+#: Formal first name -> the nicknames its sign-ups may use (one drawn uniformly).
+SIGNUP_NICKNAMES: dict[str, tuple[str, ...]] = {
+    name: NICKNAMES[name][: int(n)]
+    for name, _, n in (entry.partition(":") for entry in _SIGNUP_NAMES)
 }
-_NICK_FLAT = {f"{k}|{i}": v for k, vs in NICKNAMES.items() for i, v in enumerate(vs)}
-_NICK_COUNT = {k: len(vs) for k, vs in NICKNAMES.items()}
+_NICK_FLAT = {f"{k}|{i}": v for k, vs in SIGNUP_NICKNAMES.items() for i, v in enumerate(vs)}
+_NICK_COUNT = {k: len(vs) for k, vs in SIGNUP_NICKNAMES.items()}
 
 LIST_COLUMNS = [
     "uuid", "first_name", "last_name", "email", "zip_code", "can2_phone", "can2_user_address",

@@ -6,7 +6,7 @@ noisy *estimate*: likely supporters of moderate turnout propensity (the GOTV
 universe) and persuadable, reliable voters (the persuasion universe). Each row of
 ``van_contact_history.csv`` is one attempt on one voter, as VAN exports it.
 
-Calibration (sources in ``/work/shared/DOMAIN.md``; Green & Gerber, *Get Out the Vote*):
+Calibration (Green & Gerber, *Get Out the Vote*; summarised in ``datasets/README.md``):
 
 * door contact rate ~25% of attempts (G&G: typically 10-50%);
 * phone: 30-40% of listed numbers are bad, ~18-23% of dials are answered;
@@ -88,7 +88,7 @@ SURVEY_RESPONSES = (
     "4 - Lean No",
     "5 - Strong No",
 )
-#: Program calendar (CONTRACT.md: field program July-October 2026; election 11/03/2026).
+#: Program calendar (the coalition's field program, July-October 2026; election 11/03/2026).
 WALK_PASSES = (("2026-07-11", "2026-08-31"), ("2026-09-01", "2026-10-11"), ("2026-10-12", "2026-11-02"))
 PHONE_PASSES = (("2026-07-13", "2026-08-28"), ("2026-08-31", "2026-10-09"), ("2026-10-12", "2026-11-02"))
 SMS_WINDOW = ("2026-10-19", "2026-11-02")

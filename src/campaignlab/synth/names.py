@@ -7,6 +7,14 @@
 >>> idx = sample(t.last_p, 3, np.random.default_rng(1))
 >>> len(idx)
 3
+
+Duplicate registrations shorten some first names, with nicknames taken from the voter-file
+toolkit's table (``campaignlab.voterfile.names.NICKNAMES``), the one the cleaner resolves:
+
+>>> DUPLICATE_NICKNAME["WILLIAM"], DUPLICATE_NICKNAME["ELIZABETH"]
+('BILL', 'BETH')
+>>> all(nick in NICKNAMES[name] for name, nick in DUPLICATE_NICKNAME.items())
+True
 """
 
 from __future__ import annotations
@@ -17,23 +25,27 @@ from pathlib import Path
 
 import numpy as np
 
+from campaignlab.voterfile.names import NICKNAMES
+
 TABLES = Path(__file__).with_name("tables")
 
-#: Formal first name -> a common nickname (convention; used for duplicate registrations).
-NICKNAMES = {
-    "WILLIAM": "BILL", "ROBERT": "BOB", "RICHARD": "RICK", "JAMES": "JIM", "JOHN": "JACK",
-    "MICHAEL": "MIKE", "THOMAS": "TOM", "JOSEPH": "JOE", "CHARLES": "CHUCK", "DAVID": "DAVE",
-    "DANIEL": "DAN", "CHRISTOPHER": "CHRIS", "ANTHONY": "TONY", "EDWARD": "ED",
-    "STEVEN": "STEVE", "KENNETH": "KEN", "TIMOTHY": "TIM", "MATTHEW": "MATT",
-    "ANDREW": "ANDY", "JOSHUA": "JOSH", "NICHOLAS": "NICK", "GREGORY": "GREG",
-    "RONALD": "RON", "DONALD": "DON", "GERALD": "JERRY", "LAWRENCE": "LARRY",
-    "BENJAMIN": "BEN", "SAMUEL": "SAM", "ALEXANDER": "ALEX", "PATRICK": "PAT",
-    "ELIZABETH": "BETH", "KATHERINE": "KATE", "MARGARET": "PEGGY", "PATRICIA": "PATTY",
-    "JENNIFER": "JENNY", "SUSAN": "SUE", "DEBORAH": "DEBBIE", "REBECCA": "BECKY",
-    "BARBARA": "BARB", "CYNTHIA": "CINDY", "KIMBERLY": "KIM", "JESSICA": "JESS",
-    "STEPHANIE": "STEPH", "VICTORIA": "VICKY", "CHRISTINE": "CHRIS", "PAMELA": "PAM",
-    "SAMANTHA": "SAM", "ABIGAIL": "ABBY", "DOROTHY": "DOT", "JACQUELINE": "JACKIE",
-}  # fmt: skip
+#: Formal names whose duplicate registrations may carry a nickname. The nicknames come from
+#: the cleaner's table, ``campaignlab.voterfile.names.NICKNAMES``, so the toolkit knows every
+#: nickname the generator writes; this list (and the three picks below) is the generator's
+#: own choice and part of the canonical county: changing it changes ``datasets/``.
+_DUPLICATE_NAMES = """
+    WILLIAM ROBERT RICHARD JAMES JOHN MICHAEL THOMAS JOSEPH CHARLES DAVID DANIEL CHRISTOPHER
+    ANTHONY EDWARD STEVEN KENNETH TIMOTHY MATTHEW ANDREW JOSHUA NICHOLAS GREGORY RONALD DONALD
+    GERALD LAWRENCE BENJAMIN SAMUEL ALEXANDER PATRICK ELIZABETH KATHERINE MARGARET PATRICIA
+    JENNIFER SUSAN DEBORAH REBECCA BARBARA CYNTHIA KIMBERLY JESSICA STEPHANIE VICTORIA
+    CHRISTINE PAMELA SAMANTHA ABIGAIL DOROTHY JACQUELINE
+""".split()
+#: Each uses the first nickname ``NICKNAMES`` lists for it, except these.
+_DUPLICATE_PICKS = {"ELIZABETH": "BETH", "MARGARET": "PEGGY", "JENNIFER": "JENNY"}
+#: Formal first name -> the nickname its duplicate registrations use.
+DUPLICATE_NICKNAME: dict[str, str] = {
+    name: _DUPLICATE_PICKS.get(name, NICKNAMES[name][0]) for name in _DUPLICATE_NAMES
+}
 
 
 @dataclass(frozen=True)
@@ -119,16 +131,3 @@ def last_names(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` surnames drawn by frequency."""
     return load_tables().last[last_name_codes(n, rng)]
 
-
-def nickname(first: np.ndarray) -> np.ndarray:
-    """The nickname of each first name, or the empty string when there is none.
-
-    >>> nickname(np.array(["WILLIAM", "ZED"])).tolist()
-    ['BILL', '']
-    """
-    keys = np.array(list(NICKNAMES))
-    vals = np.array(list(NICKNAMES.values()))
-    order = np.argsort(keys)
-    keys, vals = keys[order], vals[order]
-    pos = np.clip(np.searchsorted(keys, first), 0, len(keys) - 1)
-    return np.where(keys[pos] == first, vals[pos], "")

@@ -116,7 +116,7 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     # duplicate registrations and their variations ----------------------------------------------
     dup_idx = np.flatnonzero(is_dup)
     dup_first = pc.take(first, pa.array(dup_idx))
-    keys = pa.array(list(names.NICKNAMES))
+    keys = pa.array(list(names.DUPLICATE_NICKNAME))
     nick_pos = pc.index_in(dup_first, value_set=keys)
     has_nick = np.zeros(n, bool)
     has_nick[dup_idx] = np.asarray(pc.is_valid(nick_pos).to_numpy(zero_copy_only=False))
@@ -124,7 +124,7 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     variation = np.where(v_nick & ~has_nick, "middle_initial", variation)
     v_nick = is_dup & (variation == "nickname")
     nick_full = pa.nulls(n, pa.string())
-    nick_vals = pc.take(pa.array(list(names.NICKNAMES.values())), nick_pos)
+    nick_vals = pc.take(pa.array(list(names.DUPLICATE_NICKNAME.values())), nick_pos)
     nick_full = pc.take(pa.concat_arrays([nick_vals, pa.array([None], pa.string())]),
                         pa.array(np.where(is_dup, np.cumsum(is_dup) - 1, len(dup_idx))))  # fmt: skip
     first = where(v_nick, nick_full, first)

@@ -25,7 +25,10 @@ SUFFIXES = ("JR", "SR", "II", "III", "IV")
 
 #: Nickname -> formal first name (common US usage; a convention, extend it for your state).
 #: Several formal names can share a nickname (CHRIS): the first listed wins for blocking,
-#: and the matchers treat any listed pair as equivalent.
+#: and the matchers treat any listed pair as equivalent. The synthetic county draws its
+#: nicknames from this table too (``campaignlab.synth.names``, ``campaignlab.synth.digital``),
+#: by position: append names and nicknames freely, but reordering or removing one changes
+#: the canonical datasets.
 _FORMAL = {
     "WILLIAM": "BILL WILL BILLY WILLIE LIAM", "ROBERT": "BOB ROB BOBBY ROBBIE BERT",
     "JAMES": "JIM JIMMY JAMIE", "JOHN": "JACK JOHNNY JON", "MICHAEL": "MIKE MICKEY MIKEY",
