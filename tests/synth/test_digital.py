@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from campaignlab import data
 from campaignlab.synth.digital import LIST_COLUMNS, build_digital
 from campaignlab.synth.field import example_people
+from campaignlab.voterfile.names import NAME_EQUIVALENTS
 
 DOMAINS = ("@example.com", "@example.org", "@example.net")
 EMAIL_COLS = ["message_id", "send_date", "message_type", "subject", "segment", "refcode", "recipients",
@@ -245,21 +247,37 @@ def test_small_county():
     assert (out["email_sends.csv"]["recipients"] >= 0).all()
 
 
-def test_real_county():
-    """synth-core's whole county, small; skipped while its builder is unavailable."""
-    synth = pytest.importorskip("campaignlab.synth")
-    if not hasattr(synth, "build_world"):
-        pytest.skip("campaignlab.synth.build_world is not available")
-    try:
-        world = synth.build_world(seed=7, voters=4_000)
-    except Exception as exc:  # synth-core is built concurrently
-        pytest.skip(f"build_world failed: {exc!r}")
-    an, truth = world["action_network_export.csv"], world["truth/list_matches.csv"]
+@pytest.fixture(scope="module")
+def canonical():
+    """The canonical county's digital files and the truth they join to (generated if missing)."""
+    def read(name: str) -> pd.DataFrame:
+        sep = "\t" if name == "voters" else ","
+        return pd.read_csv(data.path(name), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+
+    return {name: read(name) for name in ("list", "truth_list_matches", "truth_people", "email_sends", "voters")}
+
+
+def test_real_county(canonical):
+    """The digital files of the canonical county (built on the full synthetic world)."""
+    an, truth, people = canonical["list"], canonical["truth_list_matches"], canonical["truth_people"]
+    assert len(an) > 1_000 and truth["uuid"].tolist() == an["uuid"].tolist()
     assert an["email"].str.lower().str.endswith(DOMAINS).all()
     d = _digits(an["can2_phone"])
-    assert (d.str[-7:-4] == "555").all()
-    people = world.get("truth/people.csv")
-    if people is not None and "person_id" in people:
-        assert truth["person_id"].dropna().isin(people["person_id"]).all()
-    s = world["email_sends.csv"]
+    assert len(d) > 0 and (d.str[-7:-4] == "555").all()
+    inside = truth[truth["in_county"] == "true"]
+    assert inside["person_id"].isin(people["person_id"]).all()
+    assert inside["ncid"].isin(canonical["voters"]["ncid"]).all()
+    assert truth.loc[truth["in_county"] == "false", "person_id"].isna().all()
+    s = canonical["email_sends"][["recipients", "delivered", "bounces"]].astype(int)
     assert (s["recipients"] == s["delivered"] + s["bounces"]).all()
+
+
+def test_real_county_nicknames_are_the_cleaners(canonical):
+    """Every nickname a sign-up uses is one the voter-file toolkit resolves to the true name."""
+    an, truth, people = canonical["list"], canonical["truth_list_matches"], canonical["truth_people"]
+    nick = truth[(truth["first_name_variant"] == "nickname") & (truth["in_county"] == "true")]
+    m = nick.merge(an[["uuid", "first_name"]], on="uuid").merge(
+        people[["person_id", "first_name"]], on="person_id", suffixes=("", "_true"))
+    assert len(m) == len(nick) > 100
+    pairs = set(zip(m["first_name_true"], m["first_name"].str.upper(), strict=True))
+    assert pairs <= NAME_EQUIVALENTS, sorted(pairs - NAME_EQUIVALENTS)[:5]

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from campaignlab import data
 from campaignlab.synth.field import (
     CONTACT_COLUMNS,
     RESULTS,
@@ -147,22 +148,24 @@ def test_targeting_looks_realistic(field, county):
 
 @pytest.fixture(scope="module")
 def real_world():
-    """synth-core's whole county, small; skipped while synth-core's builder is unavailable."""
-    synth = pytest.importorskip("campaignlab.synth")
-    if not hasattr(synth, "build_world"):
-        pytest.skip("campaignlab.synth.build_world is not available")
-    try:
-        return synth.build_world(seed=7, voters=4_000)
-    except Exception as exc:  # synth-core is built concurrently: report, don't mask
-        pytest.skip(f"build_world failed: {exc!r}")
+    """The canonical county's contact history and VAN ID map (generated if missing)."""
+    return {
+        "contacts": pd.read_csv(data.path("contacts"), dtype={"StateFileID": str}),
+        "vanid_map": pd.read_csv(data.path("truth_vanid_map"), dtype={"ncid": str}),
+        "voters": pd.read_csv(data.path("voters"), sep="\t", usecols=["ncid"], dtype=str),
+    }
 
 
 def test_real_county(real_world):
-    contacts = real_world["van_contact_history.csv"]
-    vmap = real_world["truth/vanid_map.csv"]
+    """The field program of the canonical county (built on the full synthetic world)."""
+    contacts, vmap = real_world["contacts"], real_world["vanid_map"]
     assert list(contacts.columns) == CONTACT_COLUMNS and len(contacts) > 100
     assert contacts["Voter File VANID"].isin(vmap["vanid"]).all()
+    ids = contacts[["Voter File VANID", "StateFileID"]].merge(vmap, left_on="Voter File VANID", right_on="vanid")
+    assert len(ids) == len(contacts) and (ids["StateFileID"] == ids["ncid"]).all()
+    assert contacts["StateFileID"].isin(real_world["voters"]["ncid"]).all()
     walk = contacts[contacts["Contact Type"] == "Walk"]
+    assert len(walk) > 1_000
     assert 0.17 <= walk["Result"].isin(["Canvassed", "Refused"]).mean() <= 0.33
 
 
