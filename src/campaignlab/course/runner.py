@@ -7,8 +7,9 @@ everything (tokens, statuses, sizes).  The runner only makes honest results poss
 - it marks itself non-dumpable, so the kernel (same uid) cannot read its memory or fds
   (``/proc/<pid>/mem``, ``/proc/<pid>/fd``), where the later cells' check-in tokens are;
 - the kernel starts through ``--kernel`` (below): OOM-kill score 1000 (killed before the
-  runner, so what ran before a memory bomb is still reported), rlimits on address space,
-  CPU seconds, file size and core dumps;
+  runner, so what ran before a memory bomb is still reported), rlimits on address space (at
+  the memory limit under the sandbox's rlimit mechanism, generous under a cgroup), CPU
+  seconds, file size and core dumps (and processes under the rlimit mechanism);
 - each cell has a timeout; a timed-out cell is interrupted; a kernel that ignores the
   interrupt is killed and the rest of the notebook is reported as not run;
 - output is capped per cell (bytes, line length) and per notebook before it is stored;
@@ -53,16 +54,22 @@ def kernel_main(argv: list[str]) -> None:
             f.write("1000")
     except OSError:
         pass
+    # which mechanism bounds the sandbox (sandbox.MECHANISM_ENV): "cgroup v1" / "cgroup v2" or,
+    # when unset (not started by a Sandbox), the rlimit fallback
+    rlimit_only = os.environ.get("CAMPAIGNLAB_SANDBOX_MECHANISM", "rlimit") == "rlimit"
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, fsize)]
     if cpu > 0:
         limits.append((resource.RLIMIT_CPU, cpu))
-    if mem > 0:
-        # address space is far larger than resident memory (pandas/pyarrow reserve ~2 GB): the
-        # cgroup bounds RAM; this turns one absurd allocation into a MemoryError the trainee
-        # sees, and is the only memory bound where cgroups are not available
+    if mem > 0 and rlimit_only:
+        # no cgroup: the address space at the limit itself is the only memory bound (it bounds
+        # address space, not RAM: pandas/pyarrow reserve more than they touch)
+        limits.append((resource.RLIMIT_AS, mem))
+    elif mem > 0:
+        # the cgroup bounds RAM; a generous address-space limit only turns one absurd
+        # allocation into a MemoryError the trainee sees
         limits.append((resource.RLIMIT_AS, mem + 4 * 1024 * 1024 * 1024))
-    if os.environ.get("CAMPAIGNLAB_SANDBOX_CGROUPS") != "1":
-        limits.append((resource.RLIMIT_NPROC, 512))
+    if rlimit_only:
+        limits.append((resource.RLIMIT_NPROC, 512))  # sandbox.NPROC
     for which, value in limits:
         try:
             resource.setrlimit(which, (value, value))
