@@ -17,6 +17,7 @@ from harness import GRADING_SEED, CourseBuild
 
 from campaignlab.course import layout
 
+pytest_plugins = ["system_requirements"]  # @pytest.mark.needs(command): see that file
 REPO_ROOT = layout.REPO
 CURRICULUM = layout.curriculum_dir()
 SUBMISSIONS = Path(os.environ.get("CAMPAIGNLAB_SUBMISSIONS") or REPO_ROOT / "tests" / "submissions")

@@ -17,7 +17,7 @@ import pytest
 from campaignlab.course import layout, leaks
 from campaignlab.course.cells import grade_id
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs("bwrap", "setpriv")]
 
 
 def test_curriculum_has_modules(curriculum_dir):

@@ -16,7 +16,7 @@ from campaignlab.course import layout, leaks
 
 from .conftest import FULL, LESSON, MODULE, cases
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs("bwrap", "setpriv")]
 
 CASE_IDS = [c.student for c in cases(layout.REPO, layout.REPO)]
 
