@@ -17,7 +17,9 @@ import pytest
 from campaignlab.course import layout, leaks
 from campaignlab.course.cells import grade_id
 
-pytestmark = [pytest.mark.slow, pytest.mark.needs("bwrap", "setpriv")]
+pytestmark = pytest.mark.slow
+# Releasing needs only nbgrader; grading runs every hand-in in the sandbox, which needs these.
+sandboxed = pytest.mark.needs("bwrap", "setpriv")
 
 
 def test_curriculum_has_modules(curriculum_dir):
@@ -59,6 +61,7 @@ def _graded(course_build, module):
     return g
 
 
+@sandboxed
 def test_reference_solution_gets_full_marks(course_build, curriculum_module):
     g = _graded(course_build, curriculum_module)
     problems = []
@@ -73,6 +76,7 @@ def test_reference_solution_gets_full_marks(course_build, curriculum_module):
     assert not problems, "\n".join(problems)
 
 
+@sandboxed
 def test_untouched_release_gets_zero(course_build, curriculum_module):
     g = _graded(course_build, curriculum_module)
     problems = []
@@ -87,6 +91,7 @@ def test_untouched_release_gets_zero(course_build, curriculum_module):
     assert not problems, "\n".join(problems)
 
 
+@sandboxed
 def test_submission_case(course_build, submission_case, curriculum_dir):
     module, case_file = submission_case
     assert module in layout.modules(curriculum_dir), (
@@ -123,6 +128,7 @@ def test_submission_case(course_build, submission_case, curriculum_dir):
     assert not problems, f"{where}:\n  " + "\n  ".join(problems)
 
 
+@sandboxed
 def test_feedback_shows_no_hidden_tests(course_build, curriculum_module):
     g = _graded(course_build, curriculum_module)
     problems, pages = [], 0

@@ -9,6 +9,8 @@ import pytest
 
 from campaignlab.synth import calibration as cal
 
+from .conftest import SEED, VOTERS
+
 
 def recorded(truth, defect: str) -> set[str]:
     d = truth["defects"]
@@ -97,3 +99,24 @@ def test_no_real_contact_details(synth_county):
         for m in phone_re.finditer(text):
             if m.group(2) != "555" and m.group(1) in cal.AREA_CODES:
                 pytest.fail(f"{f.name}: phone-like {m.group(0)!r} outside the 555 exchange")
+
+
+def test_planted_values_differ_from_county_to_county(voters, tmp_path):
+    """A list typed from one county (its impossible ages, its shared phones) is wrong on another.
+
+    Grading runs on a county from another seed: a typed list must not pass there.
+    """
+    from campaignlab.synth import generate
+
+    generate(tmp_path, seed=SEED + 1, voters=VOTERS)
+    other = pd.read_csv(tmp_path / "ncvoter_alder.txt", sep="\t", dtype=str)
+
+    def planted(vf: pd.DataFrame) -> tuple[set, set]:
+        age = vf["age_at_year_end"].astype(int)
+        phone = vf["full_phone_number"].dropna()
+        shared = phone[phone.map(phone.value_counts()) >= 10]
+        return set(age[age > 110]), set(shared)
+
+    (ages, phones), (other_ages, other_phones) = planted(voters), planted(other)
+    assert phones and other_phones and not phones & other_phones, (phones, other_phones)
+    assert ages - other_ages and other_ages - ages, (sorted(ages), sorted(other_ages))

@@ -45,6 +45,6 @@ def test_shared_phone_defect_stays_at_its_planted_rate(big):
     _, vf = big
     flagged = vf.defects[vf.defects["defect"] == "phone_shared_10plus"]
     phones = set(flagged["detail"].str.split(" ").str[0])
-    assert phones == set(RESERVED_PHONES)  # only the nursing-home desk and the dorm hall phone
+    assert len(phones) == 2 and phones <= set(RESERVED_PHONES)  # the nursing-home desk, the dorm hall phone
     planted = cal.NURSING_SHARE * 0.8 + cal.DORM_SHARE * 0.03  # see people.build_people
     assert len(flagged) / VOTERS == pytest.approx(planted, rel=0.25)

@@ -25,9 +25,9 @@ HOUSEHOLD_P = np.array([0.30, 0.36, 0.16, 0.12, 0.06])  # adults per household; 
 SUFFIXES = np.array(["JR", "SR", "II", "III", "IV"])
 SUFFIX_P = np.array([0.60, 0.20, 0.08, 0.10, 0.02])
 PARTY_LEAN = {"DEM": 1.2, "REP": -1.2, "UNA": 0.0, "LIB": -0.6, "GRE": 1.0}  # unsourced
-FRONT_DESK_PHONE = "9845550100"  # the nursing home's shared phone (planted)
-DORM_PHONE = "9195550199"  # a dorm hall phone (planted)
-RESERVED_PHONES = (FRONT_DESK_PHONE, DORM_PHONE)  # never handed out to anybody else
+# Institutions' shared phones (the nursing home's front desk, a dorm hall phone) are drawn per county
+# from 555-0100..0199 of 919/984, the block set aside for fiction; nobody else gets one of them.
+RESERVED_PHONES = tuple(f"{a}{cal.EXCHANGE}{line:04d}" for a in cal.AREA_CODES for line in range(100, 200))
 SPECIALS = ("", "dorm", "nursing home")  # group quarters: none, the dorms, the nursing home
 
 
@@ -214,10 +214,11 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     used, inverse = np.unique(slot[has_phone], return_inverse=True)
     phone = np.zeros(n, dtype=np.int64)  # 10-digit numbers; 0 = none
     phone[has_phone] = _phone_pool(len(used), rng)[inverse]
+    front_desk, dorm_phone = institution_phones(rng.spawn(1)[0])  # spawn: the main stream is untouched
     nurse = special == SPECIALS.index("nursing home")
-    phone = np.where(nurse & (rng.random(n) < 0.8), int(FRONT_DESK_PHONE), phone)
+    phone = np.where(nurse & (rng.random(n) < 0.8), int(front_desk), phone)
     dorm = special == SPECIALS.index("dorm")
-    phone = np.where(dorm & (rng.random(n) < 0.03), int(DORM_PHONE), phone)
+    phone = np.where(dorm & (rng.random(n) < 0.03), int(dorm_phone), phone)
 
     birth_state = choice_idx(list(cal.BIRTH_STATE_SHARES.values()), n, rng)
     drivers_lic = rng.random(n) < cal.DRIVERS_LIC_YES
@@ -270,10 +271,23 @@ def street_address(number: np.ndarray, street: np.ndarray, apt: np.ndarray) -> p
     return text.join(base, suffix)
 
 
+def institution_phones(rng: np.random.Generator) -> tuple[str, str]:
+    """The nursing home's front-desk phone and the dorm hall phone of one county (two reserved numbers).
+
+    They differ from county to county, so a list of them typed from one county is wrong on another.
+
+    >>> desk, dorm = institution_phones(np.random.default_rng(3))
+    >>> desk != dorm and {desk, dorm} <= set(RESERVED_PHONES)
+    True
+    """
+    first, second = rng.choice(len(RESERVED_PHONES), size=2, replace=False)
+    return RESERVED_PHONES[first], RESERVED_PHONES[second]
+
+
 def area_codes_for(k: int) -> tuple[str, ...]:
     """The area codes needed for ``k`` distinct phone numbers (919/984 while they suffice).
 
-    >>> area_codes_for(19_998), area_codes_for(19_999)
+    >>> area_codes_for(19_800), area_codes_for(19_801)
     (('919', '984'), ('919', '984', '252'))
     """
     codes = cal.AREA_CODES + cal.extra_area_codes()
@@ -282,7 +296,7 @@ def area_codes_for(k: int) -> tuple[str, ...]:
 
 
 def phone_numbers(area_codes: tuple[str, ...]) -> np.ndarray:
-    """Every 555 number of ``area_codes`` as 10-digit integers, minus the planted shared phones.
+    """Every 555 number of ``area_codes`` as 10-digit integers, minus the institutions' block.
 
     >>> phone_numbers(("919",))[:2].tolist()
     [9195550000, 9195550001]

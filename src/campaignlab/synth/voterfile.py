@@ -217,7 +217,10 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     record(hashed, "registr_dt_hash", true_txt)
     birth_year = people["birth_year"].to_numpy()[pi].astype(np.int64)
     bad_age = _pick(np.ones(n, bool), cal.IMPOSSIBLE_AGE, rng)
-    fake_year = np.array(cal.IMPOSSIBLE_BIRTH_YEARS)[rng.integers(0, len(cal.IMPOSSIBLE_BIRTH_YEARS), n)]
+    # a placeholder year, or the true year off by a century or two: which ages those give varies by county
+    kind = rng.integers(0, len(cal.PLACEHOLDER_BIRTH_YEARS) + len(cal.CENTURY_TYPOS), n)
+    fake_year = np.array(cal.PLACEHOLDER_BIRTH_YEARS + tuple(-np.array(cal.CENTURY_TYPOS)))[kind]
+    fake_year = np.where(kind < len(cal.PLACEHOLDER_BIRTH_YEARS), fake_year, birth_year + fake_year)
     record(bad_age, "impossible_age", text.join("true birth_year", pa.array(birth_year).cast(pa.string())))
     birth_year = np.where(bad_age, fake_year, birth_year)
     age = cal.YEAR_END - birth_year
