@@ -79,7 +79,7 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
             notes.append(f"the notebook left {ev.get('n')} process(es) running after it "
                              f"finished ({'; '.join(map(str, ev.get('commands', [])))[:200]}): "
                              "killed with the sandbox")
-    why_stopped = None
+    why_stopped, where = None, None
     if run.oom_killed:
         why_stopped = f"it ran out of memory (limit {lim.memory_mb} MB)"
     elif run.timed_out:
@@ -92,7 +92,8 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
             why_stopped += " (it produced too much output)"
     if why_stopped:
         at = stop.get("at") if stop else None
-        where = built.cells[runnable[at]].gid if isinstance(at, int) and at < len(runnable) else None
+        if isinstance(at, int) and 0 <= at < len(runnable):
+            where = built.cells[runnable[at]].gid or "added by the trainee"
         reason = f"stopped: {why_stopped}" + (f" (at cell {where})" if where else "")
         runner_failed = not records and "runner error" in why_stopped
     # outputs back onto the assembled cells; scores from tokens
@@ -120,7 +121,8 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
         tr = TestResult(0.0, tc.points, "failed", "", tc.label)
         if rec is None:
             tr.outcome = "not run"
-            tr.detail = ("not run: " + why_stopped) if why_stopped else "not run"
+            tr.detail = "not run" + (f": {why_stopped}" if why_stopped else "") + (
+                f", at cell {where}" if where else "")
         else:
             errors = [o for o in rec.get("outputs", []) if isinstance(o, dict)
                       and o.get("output_type") == "error"]
