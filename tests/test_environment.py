@@ -97,3 +97,62 @@ def test_repo2docker_detects_binder_folder():
 @pytest.mark.parametrize("name", ["README.md", "environment.yml", "pyproject.toml", ".ci/run"])
 def test_top_level_files_exist(name):
     assert (ROOT / name).is_file()
+
+
+def _checkout_copy(dest: Path) -> Path:
+    """The repository's files as a Binder clone has them, plus what only a local checkout has
+    (``.git`` of a clone, build output with a gradebook, a venv, a trainee's work, data)."""
+    skip_top = {".git", ".venv", "build", "my-work", ".ruff_cache", ".pytest_cache", ".notes"}
+    skip_any = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "exports")
+
+    def ignore(folder, names):
+        here = Path(folder).resolve()
+        out = set(skip_any(folder, names))
+        if here == ROOT:
+            out |= skip_top & set(names)
+        if here == ROOT / "datasets":
+            out |= set(names) - {"README.md", "MANIFEST.sha256"}
+        return out
+
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    for planted in [".git/HEAD", "build/course/gradebook.db", ".venv/bin/python", "my-work/x.ipynb",
+                    "datasets/ncvoter_alder.txt", "src/campaignlab/__pycache__/data.pyc",
+                    "curriculum/00-start-here/exports/universe.csv",
+                    "tests/submissions/00-start-here/typed-numbers.yml"]:
+        (dest / planted).parent.mkdir(parents=True, exist_ok=True)
+        (dest / planted).write_text("planted\n")
+    return dest
+
+
+def test_binder_image_leaves_out_history_tests_and_build_output(tmp_path):
+    """binder/.dockerignore, as the pinned repo2docker applies it (``image_context``): the image
+    of this repository gets no .git, tests or local build output.  It still gets curriculum/
+    (postBuild builds the student versions from it, then deletes it): the sources are never
+    secret here, the repository is public (grader/README.md, "An open repository")."""
+    from image_context import image_files
+
+    files = image_files(_checkout_copy(tmp_path / "repo"))
+    for needed in ("binder/environment.yml", "binder/postBuild", "pyproject.toml",
+                   "src/campaignlab/data.py", "grader/nbgrader_config.py", "datasets/README.md",
+                   "curriculum/00-start-here/00-start-here.ipynb"):
+        assert needed in files, f"the Binder image would lack {needed}, which postBuild needs"
+    kept_out = (".git/", "tests/", "build/", ".venv/", "my-work/", "datasets/ncvoter", "__pycache__",
+                "exports/")
+    leaked = sorted(f for f in files if any(f.startswith(k) or f"/{k}" in f for k in kept_out))
+    assert not leaked, f"binder/.dockerignore lets these into the image: {leaked}"
+
+
+def test_a_top_level_dockerignore_is_not_read(tmp_path):
+    """With a binder/ folder, repo2docker reads binder/.dockerignore only: one at the top of
+    the repository would silently do nothing (so there is none)."""
+    from image_context import image_files
+
+    repo = tmp_path / "repo"
+    (repo / "binder").mkdir(parents=True)
+    (repo / "binder" / "environment.yml").write_text((ROOT / "binder" / "environment.yml").read_text())
+    (repo / "secret.txt").write_text("x\n")
+    (repo / ".dockerignore").write_text("secret.txt\n")
+    assert "secret.txt" in image_files(repo)
+    (repo / "binder" / ".dockerignore").write_text("secret.txt\n")
+    assert "secret.txt" not in image_files(repo)
+    assert not (ROOT / ".dockerignore").exists(), "move .dockerignore into binder/: it is ignored"

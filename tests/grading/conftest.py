@@ -18,6 +18,8 @@ from harness import build_submission
 
 from campaignlab.course import cells, layout, release
 
+from .tampering import tampering_cases
+
 MODULE = "00-start-here"
 LESSON = "00-start-here.ipynb"
 FULL = 9.0  # automatic points of the lesson
@@ -158,7 +160,7 @@ def cases(root: Path, cur: Path) -> list[Case]:
              status="not handed in"),
         Case("text-file", "a .txt file", None, filename="text-file_1_2_00-start-here.txt",
              status="not handed in"),
-    ]
+    ] + tampering_cases(Case)
 
 
 class Cohort:

@@ -11,10 +11,11 @@ the cells the trainee added are taken:
   deleted, moved or duplicated test cells change nothing; a note says so);
 - cells the trainee added run where the trainee put them (after the same trusted cell);
   nbgrader metadata on them is dropped, so they are never graded;
-- each test cell ends with a line printing a check-in token, an HMAC of a per-run secret,
-  the student, the notebook and the cell: the parent counts a test as passed only if that
-  exact token came back from that cell, and the cell reported no error.  A kernel patched to
-  hide errors, a swallowed exception or a crash never prints it.
+- each test cell runs in the checker (``checker``), a process the trainee's code never ran in,
+  on the trainee's values sent as plain data (``wire``); its check-in token (an HMAC of a
+  per-run secret, the student, the notebook and the cell) never enters the kernel: the runner
+  reports it for a test the checker passed, and the parent counts a test as passed only if that
+  exact token came back for that cell with no error.
 
 >>> tok = token(b"secret", "ana", "00-start-here.ipynb", "load-voters-tests")
 >>> tok.startswith("CLTOKEN-") and len(tok) == 48
@@ -264,9 +265,9 @@ def assemble(trusted: TrustedNotebook, handin, secret: bytes, student: str) -> A
             if tc.cell_type == "code":
                 if tc.role == "test":
                     ec.token = token(secret, student, trusted.name, tc.gid)
-                    ec.run = f'{tc.source}\n__import__("builtins").print("{ec.token}", flush=True)'
-                else:
-                    ec.run = tc.source
+                # a test runs in the checker (``checker``), never in the kernel: the test code and
+                # its token stay out of the trainee's reach
+                ec.run = tc.source
             cells.append(ec)
         add_extras(tc.gid)
 

@@ -127,6 +127,8 @@ class Grader:
         lim = self.limits
         job = {
             "cells": [built.cells[k].run for k in runnable],
+            "tests": {str(j): built.cells[k].token for j, k in enumerate(runnable)
+                      if built.cells[k].role == "test"},
             "cell_timeout": lim.cell_timeout, "interrupt_grace": lim.interrupt_grace,
             "output_bytes": lim.output_bytes, "line_chars": lim.line_chars,
             "notebook_output_bytes": lim.notebook_output_bytes,

@@ -60,15 +60,30 @@ def _check(args) -> int:
 
 
 def _release(args) -> int:
-    from campaignlab.course import release
+    """Student versions; with ``--out`` a whole student repository.  Everything written is read
+    back (``leaks.check_handout``) and the command fails if anything gives a lesson away."""
+    from campaignlab.course import leaks, release, student_repo
     from campaignlab.course.layout import CourseError
 
+    reason = args.out and student_repo.unsafe_destination(args.out)
+    if reason:
+        print(f"refusing --out: {reason}", file=sys.stderr)
+        return 1
     try:
         release.hand_out(args.root, args.modules or None, out=args.out, zip_path=args.zip,
                          repo=args.repo, branch=args.branch, hub=args.hub,
                          env_repo=args.env_repo, env_branch=args.env_branch)
+        if args.out:
+            student_repo.write(args.out, repo=args.repo, branch=args.branch)
     except CourseError as err:
         print(err, file=sys.stderr)
+        return 1
+    problems = [f"{target}: {problem}"
+                for target in (args.out, args.zip) if target
+                for problem in leaks.check_handout(target, root=_root(args))]
+    if problems:
+        print("DO NOT PUBLISH: what was written gives lessons away:\n  " + "\n  ".join(problems),
+              file=sys.stderr)
         return 1
     return 0
 
@@ -132,7 +147,8 @@ def _feedback(args) -> int:
 def _report(args) -> int:
     from campaignlab.course import report
 
-    report.build(_root(args), args.module, out=args.out)
+    built = report.build(_root(args), args.module, out=args.out)
+    print(f"open {built['index']}")
     return 0
 
 
@@ -187,7 +203,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="student versions into a folder/zip; print links")
     p.add_argument("modules", nargs="*", help="module folders (default: all)")
     _common(p)
-    p.add_argument("--out", help="copy the student versions here (e.g. a student repo checkout)")
+    p.add_argument("--out", help="make this folder the student repository (e.g. its checkout): "
+                                 "student versions, README, Binder config, package")
     p.add_argument("--zip", help="also write them to this zip file")
     p.add_argument("--repo", help="GitHub owner/name of the student repository (for links)")
     p.add_argument("--branch", default="main")
@@ -213,7 +230,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=_feedback)
 
-    p = sub.add_parser("report", help="gradebook CSVs and the re-teach table and plot")
+    p = sub.add_parser("report", help="the cohort page (index.html), gradebook CSVs, re-teach chart")
     p.add_argument("module")
     _common(p)
     p.add_argument("--out", help="folder for the reports (default: <root>/reports/<module>)")

@@ -6,8 +6,11 @@ could quote hidden lines), any output or trainee cell that quotes a hidden-test 
 replaced by a notice, solution/hidden-test markers in the trainee's own text are defused,
 outputs are as autograde capped them (``outputs.cap_outputs``), and each page is checked with
 ``leaks.feedback_leaks`` against the trusted copy of the lesson before it is written (a page that fails is replaced by a scores-only
-page and reported).  Layout: ``<root>/feedback/<student>/<module>/<lesson>.html`` (nbgrader's,
-so ``nbgrader release_feedback`` works on a hub).
+page and reported).  Exercises are named by their title in the lesson
+(``titles.exercise_titles``: "Exercise 3 · Share of active voters who are unaffiliated"), as in
+the instructor's report, never by grade id.  Layout: ``page_path``,
+``<root>/feedback/<student>/<module>/<lesson>.html`` (nbgrader's, so ``nbgrader
+release_feedback`` works on a hub).
 """
 
 from __future__ import annotations
@@ -19,12 +22,22 @@ from campaignlab.course import assemble as asm
 from campaignlab.course.autograde import load_results
 from campaignlab.course.cells import MARKER_RE, hidden_secrets
 from campaignlab.course.leaks import feedback_leaks
+from campaignlab.course.titles import exercise_titles, relabel
 
 REDACTED = "[removed from feedback: this quoted the hidden tests]"
 #: Told to every trainee on their feedback page (lesson 00 says it too).
 GRADED_ON = ("Your notebook was graded on a fresh county of the same kind as the one in the "
              "lessons (the same files and columns, other people and other counts): answers your "
              "code computes from the data earn their points there; numbers typed in do not.")
+
+
+def page_path(root: Path | str, student: str, module: str, lesson: str) -> Path:
+    """Where the feedback page of one trainee's lesson is written.
+
+    >>> page_path("/course", "ana", "00-start-here", "00-start-here.ipynb").as_posix()
+    '/course/feedback/ana/00-start-here/00-start-here.html'
+    """
+    return Path(root) / "feedback" / student / module / (lesson.removesuffix(".ipynb") + ".html")
 
 
 def _defuse(text: str) -> str:
@@ -60,7 +73,8 @@ def feedback_notebook(trusted: asm.TrustedNotebook, graded, result):
         lines.append(f"- {_defuse(html.escape(note))}")
     lines.append("\n| exercise | points | result |\n|---|---|---|")
     for gid, t in result.tests.items():
-        lines.append(f"| {html.escape(t.label or gid)} | {t.points:g} / {t.max_points:g} | {t.outcome} |")
+        label = html.escape(t.label or gid).replace("|", "&#124;")
+        lines.append(f"| {label} | {t.points:g} / {t.max_points:g} | {t.outcome} |")
     nb.cells.append(nbformat.v4.new_markdown_cell("\n".join(lines)))
     for cell in graded.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -97,7 +111,8 @@ def feedback_notebook(trusted: asm.TrustedNotebook, graded, result):
                 mark = "✔ passed" if t.outcome == "passed" else f"✘ {t.outcome}"
                 detail = f" — {html.escape(_defuse(t.detail))}" if t.detail and t.outcome != "passed" else ""
                 nb.cells.append(nbformat.v4.new_markdown_cell(
-                    f"**{mark}: {t.points:g} / {t.max_points:g} points**{detail}"))
+                    f"**{mark}: {t.points:g} / {t.max_points:g} points** "
+                    f"({html.escape(t.label or gid)}){detail}"))
     return nb
 
 
@@ -126,12 +141,14 @@ def generate(root: Path | str, module: str, *, log=print) -> dict[tuple[str, str
     doc = load_results(root, module)
     trusted = asm.load_trusted(root, module)
     sources = {n: asm.source_notebook(t) for n, t in trusted.items()}
+    titles = {n: exercise_titles(nb) for n, nb in sources.items()}
     exporter = HTMLExporter(template_name="lab")
     pages = {}
     for res in doc["results"]:
         if res.notebook not in trusted:
             continue
-        dest = root / "feedback" / res.student / module / (res.notebook[:-6] + ".html")
+        relabel([res], {res.notebook: titles[res.notebook]})
+        dest = page_path(root, res.student, module, res.notebook)
         dest.parent.mkdir(parents=True, exist_ok=True)
         graded_path = root / "autograded" / res.student / module / res.notebook
         title = f"Feedback: {res.notebook}"

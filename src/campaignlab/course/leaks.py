@@ -1,5 +1,6 @@
 """Leak checks: nothing secret (``cells.secret_lines``) may reach a student version or a
-feedback page.  ``check_release`` is the gate every release passes before anyone sees it.
+feedback page.  ``check_release`` is the gate every release passes before anyone sees it;
+``check_handout`` reads every file of what trainees get (a student repository, a zip).
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ import html.parser
 import json
 from pathlib import Path
 
-from campaignlab.course import layout
+from campaignlab.course import county, layout
 from campaignlab.course.cells import (
     BEGIN_HIDDEN,
     END_HIDDEN,
     MARKERS,
+    grade_id,
+    is_solution_cell,
     norm,
+    public_text,
     secret_lines,
+    significant,
     source,
 )
 
@@ -135,3 +140,160 @@ def check_release(
     return problems
 
 
+
+
+#: Names (of a file or of any folder above it) that never belong in anything handed to trainees:
+#: the gradebook (it stores every hidden test), the grading county and its seed, nbgrader's
+#: instructor folders, and what a lesson wrote when it was run (``exports/``).
+NEVER_HANDED_OUT = (
+    "gradebook.db",
+    county.SEED_FILE,
+    county.COUNTY_DIR,
+    county.STAMP,
+    "submitted",
+    "autograded",
+    "feedback",
+    "exports",
+    ".ipynb_checkpoints",
+)
+#: How deep archives inside archives are opened.
+_ARCHIVE_DEPTH = 3
+
+
+def answer_lines(source_nb) -> list[tuple[str, str]]:
+    """The model answers of a source notebook: significant lines of what its answer cells
+    printed (a student version has no outputs, so they never belong in one).
+
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell("### BEGIN SOLUTION\\nprint(n)\\n### END SOLUTION",
+    ...     metadata={"nbgrader": {"solution": True, "grade_id": "walk"}},
+    ...     outputs=[nbformat.v4.new_output("stream", text="voters on the walk list: 12345\\n")])
+    >>> answer_lines(nbformat.v4.new_notebook(cells=[cell]))
+    [('cell 0 (walk)', 'voters on the walk list: 12345')]
+    """
+    public = public_text(source_nb)
+    out = []
+    for i, cell in enumerate(source_nb["cells"]):
+        if not is_solution_cell(cell):
+            continue
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + output.get("data", {}).get("text/plain", "")
+            for line in text.splitlines():
+                if significant(line) and norm(line) not in public:
+                    out.append((f"cell {i} ({grade_id(cell)})", norm(line)))
+    return out
+
+
+def lesson_secrets(curriculum: Path | str | None = None) -> list[tuple[str, str, str]]:
+    """``(kind, where, line)`` for every secret of every lesson of ``curriculum``: solution
+    lines, hidden-test lines (``secret_lines``) and model answers (``answer_lines``).  A line
+    that another lesson shows openly (a later lesson starts from an earlier answer) is not one.
+    """
+    import nbformat
+
+    cur = Path(curriculum) if curriculum is not None else layout.curriculum_dir()
+    lessons = {f"{m}/{name}": nbformat.read(cur / m / name, as_version=4)
+               for m in layout.modules(cur) for name in layout.notebooks(m, cur)}
+    public = set("\n".join(public_text(nb) for nb in lessons.values()).split("\n"))
+    found = []
+    for lesson, nb in lessons.items():
+        secrets = secret_lines(nb)
+        for kind, pairs in (("solution", secrets["solution"]), ("hidden", secrets["hidden"]),
+                            ("answer", answer_lines(nb))):
+            found += [(kind, f"{lesson} {where}", line) for where, line in pairs
+                      if line not in public]
+    return found
+
+
+def _package_sources() -> set[bytes]:
+    """The bytes of every file of the installed ``campaignlab`` package: the grading engine
+    itself names the markers, so a verbatim copy of it may contain them."""
+    import campaignlab
+
+    return {p.read_bytes() for p in Path(campaignlab.__file__).parent.rglob("*") if p.is_file()}
+
+
+def _json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _json_strings(v)]
+    return []
+
+
+def _members(name: str, data: bytes, depth: int = 0):
+    """``(name, bytes)`` of a file and, for a zip or tar archive, of every member (recursively)."""
+    import io
+    import tarfile
+    import zipfile
+
+    yield name, data
+    if depth >= _ARCHIVE_DEPTH:
+        return
+    buf = io.BytesIO(data)
+    if zipfile.is_zipfile(buf):
+        with zipfile.ZipFile(buf) as z:
+            for info in z.infolist():
+                if not info.is_dir():
+                    yield from _members(f"{name}!{info.filename}", z.read(info), depth + 1)
+        return
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data)) as t:
+            for m in t.getmembers():
+                f = t.extractfile(m) if m.isfile() else None
+                if f is not None:
+                    yield from _members(f"{name}!{m.name}", f.read(), depth + 1)
+    except tarfile.TarError:
+        pass
+
+
+def check_handout(
+    path: Path | str,
+    curriculum: Path | str | None = None,
+    root: Path | str | None = None,
+) -> list[str]:
+    """Everything that gives a lesson away in what is handed to trainees: a folder (a student
+    repository written by ``campaignlab grade release --out``) or one file (the ``--zip``).
+
+    Every file is read (hidden ones too; archives are opened, members included; only a ``.git``
+    folder is passed over): a name of ``NEVER_HANDED_OUT``; a solution or hidden-test marker
+    (outside verbatim copies of the ``campaignlab`` package, whose grading engine names them);
+    any solution line, hidden-test line or model answer of any lesson of ``curriculum``
+    (``lesson_secrets``); and, with the course ``root``, the grading seed it keeps.  Empty list:
+    nothing found.
+    """
+    import re
+
+    path = Path(path)
+    secrets = lesson_secrets(curriculum)
+    engine = _package_sources()
+    seed = county.kept_seed(root) if root is not None else None
+    seed_re = re.compile(rf'"seed":\s*{seed}(?!\d)') if seed is not None else None
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*")
+                       if p.is_file() and ".git" not in p.relative_to(path).parts)
+        base = path
+    else:
+        files, base = [path], path.parent
+    problems = []
+    for file in files:
+        for name, data in _members(file.relative_to(base).as_posix(), file.read_bytes()):
+            parts = re.split(r"[/!]", name)
+            bad = [part for part in parts for pat in NEVER_HANDED_OUT if fnmatch.fnmatch(part, pat)]
+            if bad:
+                problems.append(f"{name}: must never be handed out ({bad[0]})")
+            text = data.decode("utf-8", "replace")
+            try:
+                text += "\n" + "\n".join(_json_strings(json.loads(text)))
+            except ValueError:
+                pass
+            if data not in engine:
+                problems += [f"{name}: marker {m!r}" for m in MARKERS if m in text]
+            flat = norm(text)
+            problems += [f"{name}: {kind} line of {where}: {line}"
+                         for kind, where, line in secrets if line in flat]
+            if seed_re is not None and seed_re.search(text):
+                problems.append(f"{name}: the grading seed of {root}")
+    return problems

@@ -2,6 +2,12 @@
 JSON line per cell to the parent.  Nothing here is trusted by the parent: it re-checks
 everything (tokens, statuses, sizes).  The runner only makes honest results possible:
 
+- test cells never run in the kernel: at each one the kernel exports the values the test names
+  as plain data (``wire.export``) and the checker (``checker``, a process started before the
+  kernel, which trainee code never ran in) runs the test on them; a trainee's function is called
+  in the kernel on the checker's behalf, on plain data; the test's check-in token is reported
+  only when the checker passed it, and never enters the kernel;
+
 - it reads its whole job from stdin, then points fds 0/1/2 at /dev/null, so the kernel (its
   child) inherits no channel to the parent; results go to a private, close-on-exec copy of fd 1;
 - it marks itself non-dumpable, so the kernel (same uid) cannot read its memory or fds
@@ -13,10 +19,10 @@ everything (tokens, statuses, sizes).  The runner only makes honest results poss
 - each cell has a timeout; a timed-out cell is interrupted; a kernel that ignores the
   interrupt is killed and the rest of the notebook is reported as not run;
 - output is capped per cell (bytes, line length) and per notebook before it is stored;
-  check-in tokens (``CLTOKEN-...``) are taken out of stream output before capping and
-  reported separately, so a flood cannot push them out and they never show in feedback.
+  anything that looks like a check-in token (``CLTOKEN-...``) is taken out of what the kernel
+  prints, so a forged one never shows in feedback.
 
-Job (stdin, JSON): ``{"cells": [source, ...], "cell_timeout", "interrupt_grace",
+Job (stdin, JSON): ``{"cells": [source, ...], "tests": {index: token}, "cell_timeout", "interrupt_grace",
 "output_bytes", "line_chars", "notebook_output_bytes", "memory_bytes", "cpu_seconds",
 "file_bytes"}``.  Output lines: ``{"event": "start"}``, ``{"event": "cell", "i", "status",
 "ename", "evalue", "outputs", "tokens", "truncated", "seconds"}``, ``{"event": "stop",
@@ -28,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import time
 
 from campaignlab.course.outputs import TOKEN_RE, cap_text
@@ -140,6 +147,8 @@ def _run(job: dict, emit) -> None:
     cell_timeout = float(job.get("cell_timeout", 120))
     grace = float(job.get("interrupt_grace", 5))
     sources = job["cells"]
+    # test cells (index -> check-in token): run by the checker, never by the kernel
+    tests = {int(k): str(v) for k, v in (job.get("tests") or {}).items()}
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     state = {"used": 0}
     per_cell: dict[int, dict] = {}
@@ -218,7 +227,127 @@ def _run(job: dict, emit) -> None:
                 return True
         return False
 
+    exchange = tempfile.mkdtemp(prefix="cl-exchange-")
+    checker: dict = {}
+
+    async def start_checker():
+        checker["proc"] = await asyncio.create_subprocess_exec(
+            sys.executable, "-I", "-m", "campaignlab.course.checker",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, limit=2**24,
+            cwd="/tmp/work" if os.path.isdir("/tmp/work") else None,
+            env=dict(os.environ, CAMPAIGNLAB_EXCHANGE=exchange))
+
+    async def stop_checker():
+        proc = checker.pop("proc", None)
+        if proc and proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+    async def in_kernel(code: str, timeout: float) -> str | None:
+        """Run our own code silently in the kernel; None when done, else what went wrong."""
+        msg_id = client.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            try:
+                reply = await client.kc.get_shell_msg(timeout=min(left, 1.0))
+            except Exception:  # noqa: BLE001 - queue.Empty: is the kernel still there?
+                if not await client.km.is_alive():
+                    return "dead"
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                content = reply.get("content", {})
+                if content.get("status") == "ok":
+                    return None
+                return f"{content.get('ename', 'error')}: {content.get('evalue', '')}"[:500]
+
+    async def check(i: int, source: str) -> tuple[dict, str | None]:
+        """Run test cell ``i`` in the checker, on the kernel's values: (result, why stopped)."""
+        from campaignlab.course.checker import names_in
+
+        folder = os.path.join(exchange, f"cell-{i}")
+        wire = "__import__('campaignlab.course.wire', fromlist=['export'])"
+        deadline = time.monotonic() + cell_timeout
+        failed = {"op": "result", "status": "error", "stdout": "", "traceback": []}
+        err = await in_kernel(f"{wire}.export(globals(), {names_in(source)!r}, {folder!r})",
+                              cell_timeout)
+        if err in ("dead", "timeout"):
+            return dict(failed, ename="NotChecked", evalue="the notebook's values could not be "
+                        "read: the kernel " + ("died" if err == "dead" else "did not answer")), err
+        request = (json.dumps({"op": "test", "source": source, "export": folder}) + "\n").encode()
+        for attempt in (1, 2):  # the kernel may have killed the checker: start a fresh one
+            if "proc" not in checker or checker["proc"].returncode is not None:
+                await start_checker()
+            proc = checker["proc"]
+            try:
+                proc.stdin.write(request)
+                await proc.stdin.drain()
+                break
+            except (BrokenPipeError, ConnectionResetError):
+                await stop_checker()
+                if attempt == 2:
+                    return dict(failed, ename="NotChecked", evalue="the checker could not start"), None
+        calls = 0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                line = await asyncio.wait_for(proc.stdout.readline(), timeout=max(left, 0.01))
+            except TimeoutError:
+                await stop_checker()
+                return dict(failed, ename="CellTimeoutError", evalue=f"the test ran longer than "
+                            f"{cell_timeout:g} s and was stopped"), None
+            if not line:
+                await stop_checker()
+                return dict(failed, ename="NotChecked", evalue="the checker was stopped while it "
+                            "ran this test"), None
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("op") == "result":
+                return msg, None
+            if msg.get("op") == "call":
+                calls += 1
+                reply = os.path.join(exchange, f"reply-{i}-{calls}")
+                err = await in_kernel(
+                    f"{wire}.call(globals(), {str(msg.get('name'))!r}, "
+                    f"{str(msg.get('request'))!r}, {reply!r})", max(left, 0.01))
+                if err == "dead":
+                    await stop_checker()
+                    return dict(failed, ename="NotChecked", evalue="the kernel died while the "
+                                f"test ran {msg.get('name')}(...)"), err
+                if err == "timeout":
+                    await stop_checker()
+                    return dict(failed, ename="CellTimeoutError", evalue=f"{msg.get('name')}(...) "
+                                f"ran longer than {cell_timeout:g} s"), err
+                answer = {"op": "reply", "folder": reply} if err is None else {
+                    "op": "reply", "error": err}
+                try:
+                    proc.stdin.write((json.dumps(answer) + "\n").encode())
+                    await proc.stdin.drain()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the checker is gone: the readline above ends the test
+
+    def checked_outputs(result: dict) -> list:
+        outs = []
+        text = str(result.get("stdout") or "")
+        if text:
+            text, _ = cap_text(text, cell_budget, line_chars)
+            outs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
+        if result.get("status") != "ok":
+            outs.append(nbformat.v4.new_output(
+                "error", ename=str(result.get("ename") or "Error")[:100],
+                evalue=cap_text(str(result.get("evalue", "")), 2000, line_chars)[0],
+                traceback=[cap_text(str(t), 4000, line_chars)[0]
+                           for t in (result.get("traceback") or [])[:5]]))
+        return outs
+
     async def go():
+        if tests:
+            await start_checker()  # before the kernel: trainee code never ran in it
         async with client.async_setup_kernel(
             cwd="/tmp/work" if os.path.isdir("/tmp/work") else None,
             stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"),
@@ -231,6 +360,31 @@ def _run(job: dict, emit) -> None:
             for i, cell in enumerate(nb.cells):
                 start = time.monotonic()
                 stop = None
+                if i in tests:
+                    result, why = await check(i, cell.source)
+                    ok = result.get("status") == "ok"
+                    emit({
+                        "event": "cell", "i": i, "status": "ok" if ok else "error",
+                        "ename": None if ok else result.get("ename"),
+                        "evalue": cap_text(str(result.get("evalue", "")), 2000, line_chars)[0],
+                        "outputs": checked_outputs(result), "execution_count": None,
+                        "tokens": [tests[i]] if ok else [], "truncated": False,
+                        "seconds": round(time.monotonic() - start, 3),
+                    })
+                    if why == "dead":
+                        emit({"event": "stop", "at": i, "reason": "the kernel died (it crashed, "
+                              "exited, or ran out of memory)"})
+                        return
+                    if why == "timeout":
+                        try:
+                            await client.km.interrupt_kernel()
+                        except Exception:  # noqa: BLE001 - a dead kernel shows in the probe
+                            pass
+                        if not await probe():
+                            emit({"event": "stop", "at": i, "reason": "the kernel did not "
+                                  "answer after the time limit and was stopped"})
+                            return
+                    continue
                 try:
                     await client.async_execute_cell(cell, i)
                 except DeadKernelError:
@@ -268,7 +422,14 @@ def _run(job: dict, emit) -> None:
                     return
 
     kernel_pid: list[int] = []
-    asyncio.run(go())
+
+    async def main_task():
+        try:
+            await go()
+        finally:
+            await stop_checker()
+
+    asyncio.run(main_task())
     import signal
 
     for pid in kernel_pid:  # the kernel itself is gone or going: make sure, and reap it

@@ -1,0 +1,139 @@
+"""The checker: runs a lesson's test cells where trainee code never ran.
+
+Started by the runner (inside the sandbox) before the trainee's kernel, as its own process
+(``python -I``: no user site, no environment-chosen paths, no current folder on ``sys.path``),
+marked non-dumpable, so the kernel (same uid) cannot read or write its memory.  It holds the test
+code (hidden tests included: they never enter the kernel) and decides each verdict.  The trainee's
+values reach it as plain data only (``wire``); a trainee's function is called through the runner,
+on plain data, in the kernel.
+
+Protocol, one JSON object per line (runner -> checker on stdin, checker -> runner on stdout):
+``{"op": "test", "source", "export"}`` runs one test cell on the values exported to the folder
+``export``; while it runs the checker may send ``{"op": "call", "name", "request"}`` and read back
+``{"op": "reply", "folder"}`` or ``{"op": "reply", "error"}``; it ends with ``{"op": "result",
+"status": "ok" | "error", "stdout", "ename", "evalue", "traceback"}``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+
+def names_in(source: str) -> list[str]:
+    """Every identifier a test cell's code mentions, in order (what to ask the kernel for).
+
+    >>> names_in("import pandas as pd\\nassert n_active == len(voters[voters.x == 1])")
+    ['pd', 'n_active', 'len', 'voters']
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = sorted((n.lineno, n.col_offset, n.id) for n in ast.walk(tree) if isinstance(n, ast.Name))
+    found += sorted((n.lineno, n.col_offset, (n.asname or n.name).split(".")[0])
+                    for n in ast.walk(tree) if isinstance(n, ast.alias))
+    return list(dict.fromkeys(name for *_, name in sorted(found)))
+
+
+def _undumpable() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+    except Exception:  # noqa: BLE001 - best effort, as in the runner
+        pass
+
+
+class Checker:
+    """One lesson's test cells, run one after the other in one namespace (as in a notebook)."""
+
+    def __init__(self, inbox, outbox, exchange: Path):
+        self.inbox, self.outbox, self.exchange = inbox, outbox, exchange
+        self.ns: dict = {"__name__": "__main__", "__builtins__": builtins}
+
+    def send(self, obj: dict) -> None:
+        self.outbox.write(json.dumps(obj) + "\n")
+        self.outbox.flush()
+
+    def call(self, name: str, args: tuple, kwargs: dict):
+        from campaignlab.course import wire
+
+        request = self.exchange / f"call-{uuid.uuid4().hex}"
+        wire.write_args(args, kwargs, request)
+        self.send({"op": "call", "name": name, "request": str(request)})
+        line = self.inbox.readline()
+        reply = json.loads(line) if line else {"error": "the notebook stopped answering"}
+        if reply.get("error"):
+            raise RuntimeError(f"{name}(...) could not be run in the notebook: {reply['error']}")
+        folder = Path(str(reply.get("folder")))
+        doc = wire.read_manifest(folder)
+        if not isinstance(doc, dict) or not doc.get("ok"):
+            ename = str(doc.get("ename", "Error"))[:100] if isinstance(doc, dict) else "Error"
+            evalue = str(doc.get("evalue", ""))[:2000] if isinstance(doc, dict) else ""
+            raise TraineeFunctionError(f"{name}(...) raised {ename}: {evalue}")
+        return wire.decode_value(doc, folder, f"the result of {name}(...)", self.call)
+
+    def run_test(self, source: str, export: Path) -> dict:
+        from campaignlab.course import wire
+
+        try:
+            values = wire.load(export, wire.read_manifest(export), self.call)
+        except Exception as err:  # noqa: BLE001 - the kernel sent no usable export
+            values = {}
+            problem = f"the notebook's values could not be read ({type(err).__name__})"
+        else:
+            problem = None
+        for name in names_in(source):
+            if name in values:
+                self.ns[name] = values[name]
+            elif not hasattr(builtins, name):
+                self.ns.pop(name, None)  # not in the notebook (any more): not here either
+        out = io.StringIO()
+        result = {"op": "result", "status": "ok", "ename": None, "evalue": "", "traceback": []}
+        try:
+            if problem:
+                raise RuntimeError(problem)
+            code = compile(source, "<test cell>", "exec")
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                exec(code, self.ns)  # noqa: S102 - our own test code, on plain data
+        except BaseException as err:  # noqa: BLE001 - a failing test is a result, not a crash
+            # the message only: a traceback would show the (hidden) test code
+            result.update(status="error", ename=type(err).__name__, evalue=str(err)[:2000],
+                          traceback=[f"{type(err).__name__}: {str(err)[:2000]}"])
+        result["stdout"] = out.getvalue()[:200_000]
+        return result
+
+
+class TraineeFunctionError(Exception):
+    """The trainee's function raised when the test called it (the test sees this exception)."""
+
+
+def main() -> int:
+    _undumpable()
+    sys.modules.setdefault("rfc3987_syntax", None)
+    inbox = sys.stdin
+    outbox = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)
+    exchange = Path(os.environ.get("CAMPAIGNLAB_EXCHANGE", "/tmp"))
+    checker = Checker(inbox, outbox, exchange)
+    for line in inbox:
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("op") == "test":
+            checker.send(checker.run_test(str(msg.get("source", "")), Path(str(msg.get("export")))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
