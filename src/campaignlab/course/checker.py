@@ -82,8 +82,11 @@ class Checker:
         return wire.decode_value(doc, folder, f"the result of {name}(...)", self.call)
 
     def run_test(self, source: str, export: Path) -> dict:
+        import time
+
         from campaignlab.course import wire
 
+        t0 = time.monotonic()
         try:
             values = wire.load(export, wire.read_manifest(export), self.call)
         except Exception as err:  # noqa: BLE001 - the kernel sent no usable export
@@ -97,7 +100,8 @@ class Checker:
             elif not hasattr(builtins, name):
                 self.ns.pop(name, None)  # not in the notebook (any more): not here either
         out = io.StringIO()
-        result = {"op": "result", "status": "ok", "ename": None, "evalue": "", "traceback": []}
+        result = {"op": "result", "status": "ok", "ename": None, "evalue": "", "traceback": [],
+                  "seconds_load": round(time.monotonic() - t0, 3)}
         try:
             if problem:
                 raise RuntimeError(problem)
@@ -109,6 +113,7 @@ class Checker:
             result.update(status="error", ename=type(err).__name__, evalue=str(err)[:2000],
                           traceback=[f"{type(err).__name__}: {str(err)[:2000]}"])
         result["stdout"] = out.getvalue()[:200_000]
+        result["seconds_test"] = round(time.monotonic() - t0 - result["seconds_load"], 3)
         return result
 
 

@@ -264,6 +264,8 @@ def _run(job: dict, emit) -> None:
                     return None
                 return f"{content.get('ename', 'error')}: {content.get('evalue', '')}"[:500]
 
+    phases: dict = {}  # where the last test's seconds went (reported with its cell)
+
     async def check(i: int, source: str) -> tuple[dict, str | None]:
         """Run test cell ``i`` in the checker, on the kernel's values: (result, why stopped)."""
         from campaignlab.course.checker import names_in
@@ -272,8 +274,10 @@ def _run(job: dict, emit) -> None:
         wire = "__import__('campaignlab.course.wire', fromlist=['export'])"
         deadline = time.monotonic() + cell_timeout
         failed = {"op": "result", "status": "error", "stdout": "", "traceback": []}
+        t_export = time.monotonic()
         err = await in_kernel(f"{wire}.export(globals(), {names_in(source)!r}, {folder!r})",
                               cell_timeout)
+        phases["export"] = round(time.monotonic() - t_export, 3)
         if err in ("dead", "timeout"):
             return dict(failed, ename="NotChecked", evalue="the notebook's values could not be "
                         "read: the kernel " + ("died" if err == "dead" else "did not answer")), err
@@ -308,6 +312,7 @@ def _run(job: dict, emit) -> None:
             except ValueError:
                 continue
             if msg.get("op") == "result":
+                phases.update(load=msg.get("seconds_load"), test=msg.get("seconds_test"), calls=calls)
                 return msg, None
             if msg.get("op") == "call":
                 calls += 1
@@ -361,6 +366,7 @@ def _run(job: dict, emit) -> None:
                 start = time.monotonic()
                 stop = None
                 if i in tests:
+                    phases.clear()
                     result, why = await check(i, cell.source)
                     ok = result.get("status") == "ok"
                     emit({
@@ -369,7 +375,7 @@ def _run(job: dict, emit) -> None:
                         "evalue": cap_text(str(result.get("evalue", "")), 2000, line_chars)[0],
                         "outputs": checked_outputs(result), "execution_count": None,
                         "tokens": [tests[i]] if ok else [], "truncated": False,
-                        "seconds": round(time.monotonic() - start, 3),
+                        "seconds": round(time.monotonic() - start, 3), "phases": dict(phases),
                     })
                     if why == "dead":
                         emit({"event": "stop", "at": i, "reason": "the kernel died (it crashed, "
