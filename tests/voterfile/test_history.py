@@ -52,3 +52,36 @@ def test_label_drift_against_truth():
     assert found == drift
     wide, _ = pivot_history(out)
     assert wide.columns[0] == "primary_2016" and "general_2024" in wide.columns
+
+
+def test_voted_k_of_n_refuses_text_columns():
+    wide = pd.DataFrame({"general_2016": ["X", None], "general_2018": ["", "X"]})
+    with pytest.raises(TypeError, match=r"general_2016.*holds text.*history_from_wide"):
+        voted_k_of_n(wide, k=1, n=2)
+    ok, _ = voted_k_of_n(pd.DataFrame({"general_2016": [1, 0], "general_2018": [0, 0]}), k=1, n=2)
+    assert ok["voted_1_of_2_general"].tolist() == [True, False]
+    with pytest.raises(TypeError, match="holds text"):
+        voted_k_of_n(pd.DataFrame({"general_2016": [2, 0]}), k=1, n=1)
+
+
+def test_voted_k_of_n_points_wide_columns_to_history_from_wide():
+    with pytest.raises(ValueError, match="GENERAL-11/08/2022.*history_from_wide"):
+        voted_k_of_n(pd.DataFrame({"SOS_VOTERID": ["OH1"], "GENERAL-11/08/2022": ["X"]}), k=1, n=1)
+
+
+def test_history_from_wide_edge_cases(run_pure):
+    from campaignlab.voterfile import history_from_wide
+
+    wide = pd.DataFrame({"SOS_VOTERID": ["OH1", None, "OH3"], "GENERAL-2022-11-08": [" x ", "X", "  "],
+                         "SPECIAL-08/02/2022": ["X", None, "Y"]})  # fmt: skip
+    votes, report = run_pure(history_from_wide, wide, vote_marks=("X", "Y"))
+    assert votes["election_lbl"].tolist() == ["11/08/2022", "08/02/2022", "08/02/2022"]
+    assert votes["election_desc"].tolist()[1] == "08/02/2022 SPECIAL"
+    assert report.reasons == {"missing voter ID": 1}
+    assert report.flags["blank cells (did not vote)"] == 2
+    clean, r = run_pure(dedupe_history, votes, id="SOS_VOTERID", method=None)
+    assert len(clean) == 3
+    with pytest.raises(ValueError, match="no column is named like an election"):
+        history_from_wide(pd.DataFrame({"SOS_VOTERID": ["OH1"]}))
+    with pytest.raises(ValueError, match="does not name an election"):
+        history_from_wide(wide, elections=["SOS_VOTERID"])

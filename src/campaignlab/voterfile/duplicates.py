@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 
 from campaignlab.voterfile.blocking import jaro_winkler, self_pairs
+from campaignlab.voterfile.dates import birth_years
 from campaignlab.voterfile.names import (
     NAME_EQUIVALENTS,
-    _clean,
     canonical_first_name,
+    matching_key,
     phonetic_key,
     split_suffix,
 )
@@ -59,11 +60,11 @@ PRIOR = -8.0  # log-odds that two records sharing a block are one person, before
 def _text(s: pd.Series | None, n: int, index) -> pd.Series:
     if s is None:
         return pd.Series(pd.NA, index=index, dtype="str")
-    return _clean(s)
+    return matching_key(s)  # ASCII: ANDRÉS and ANDRES compare equal; the display name is untouched
 
 
 def _prepare(frame: pd.DataFrame, cols: dict[str, str | None], as_of_year: int) -> pd.DataFrame:
-    """The comparison fields, cleaned (upper case, nicknames resolved, keys for blocking)."""
+    """The comparison fields: ASCII matching keys (upper case, accents folded, nicknames resolved)."""
     get = lambda k: frame[cols[k]] if cols.get(k) else None  # noqa: E731
     n, idx = len(frame), frame.index
     p = pd.DataFrame(index=idx)
@@ -78,7 +79,7 @@ def _prepare(frame: pd.DataFrame, cols: dict[str, str | None], as_of_year: int) 
     p["last_key"] = phonetic_key(p["last"])
     p["name_count"] = p.groupby(["first_canon", "last"], dropna=False)["last"].transform("size").to_numpy()
     if cols.get("birth_year"):
-        by = pd.to_numeric(frame[cols["birth_year"]], errors="coerce")
+        by = birth_years(frame[cols["birth_year"]])[0].astype("Float64")  # a year, or a birth date (Ohio)
         by = by.where((as_of_year - by).between(16, 110))
         p["birth_year"] = pd.array(by, dtype="Int64")
     else:
@@ -246,10 +247,10 @@ def flag_duplicate_registrations(
         :func:`resolve_duplicates`). ``report.details["pairs"]`` lists every scored
         candidate pair (id_a, id_b, score, evidence, linked).
 
-    >>> flag_duplicate_registrations(pd.DataFrame({"ncid": ["AL1"]}))
+    >>> flag_duplicate_registrations(pd.DataFrame({"ncid": ["AL1"]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "flag_duplicate_registrations: column 'first_name' (parameter first=) is not in the data. Columns found: ['ncid']. Map your layout's column with first='<your column>'."
+    KeyError: "flag_duplicate_registrations: columns 'first_name' (parameter first=), 'middle_name' (parameter middle=), ... 'full_phone_number' (parameter phone=) are not in the data. Columns found: ['ncid']. Map your layout's columns with first='<your column>', ..., phone='<your column>'."
     """
     cols = {"id": id, "first": first, "middle": middle, "last": last, "suffix": suffix,
             "birth_year": birth_year, "gender": gender, "address": address, "zip": zip, "phone": phone}  # fmt: skip
@@ -296,7 +297,9 @@ def flag_duplicate_registrations(
     return result, report
 
 
-STATUS_RANK = {"A": 0, "S": 1, "I": 2, "D": 3, "R": 4}
+#: Status -> preference when two registrations are one person (NC codes; Ohio and others in words).
+STATUS_RANK = {"A": 0, "ACTIVE": 0, "S": 1, "TEMPORARY": 1, "I": 2, "INACTIVE": 2, "CONFIRMATION": 2,
+               "D": 3, "DENIED": 3, "R": 4, "REMOVED": 4}  # fmt: skip
 
 
 def resolve_duplicates(
@@ -326,7 +329,7 @@ def resolve_duplicates(
         ``(one row per person, report)``; ``report.set_aside`` has the dropped registrations
         with ``kept_id`` (the registration kept instead) and ``reason``.
 
-    >>> resolve_duplicates(pd.DataFrame({"ncid": ["AL1"], "registr_dt": ["01/01/2000"]}))
+    >>> resolve_duplicates(pd.DataFrame({"ncid": ["AL1"], "registr_dt": ["01/01/2000"]}), status=None)
     Traceback (most recent call last):
     ...
     KeyError: "resolve_duplicates: column 'duplicate_group' (parameter group=) is not in the data. Columns found: ['ncid', 'registr_dt']. Map your layout's column with group='<your column>'. Run flag_duplicate_registrations first."
@@ -347,7 +350,8 @@ def resolve_duplicates(
         {
             "pos": pos[in_group],
             "g": g[in_group].astype(str),
-            "rank": (voters[status].map(STATUS_RANK).fillna(9).to_numpy()[in_group] if status and prefer_active else 0),
+            "rank": (pd.Series(voters[status].to_numpy(dtype=object)[in_group], dtype="str").str.strip().str.upper()
+                     .map(STATUS_RANK).fillna(9).to_numpy() if status and prefer_active else 0),
             "date": d.to_numpy()[in_group],
             "id": voters[id].astype("str").to_numpy()[in_group],
         }

@@ -2,7 +2,10 @@
 
 NC's ``ncvhis`` has one row per vote cast: no row means the voter did not vote. Older votes
 were re-exported under renamed voting methods (IN-PERSON became ELECTION DAY IN-PERSON), so
-the same vote can appear twice: count it once.
+the same vote can appear twice: count it once. Ohio's statewide file is *wide* instead: one
+column per election (``GENERAL-11/08/2022``), blank = did not vote, ``X`` or a party letter =
+voted. :func:`history_from_wide` turns it into the same long form, so every step below works
+on both; ``voted_k_of_n`` refuses text columns (a blank is never a vote).
 
 >>> import pandas as pd
 >>> hist = pd.DataFrame({
@@ -25,14 +28,15 @@ the same vote can appear twice: count it once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from campaignlab.voterfile.layouts import wide_history_columns
 from campaignlab.voterfile.report import StepReport, empty_aside, reasons_frame, require_columns
 
-__all__ = ["dedupe_history", "pivot_history", "voted_k_of_n", "LABEL_DRIFT"]
+__all__ = ["dedupe_history", "pivot_history", "voted_k_of_n", "history_from_wide", "LABEL_DRIFT"]
 
 #: Old NC voting-method label -> its current name.
 LABEL_DRIFT = {
@@ -40,6 +44,97 @@ LABEL_DRIFT = {
     "CURBSIDE": "ELECTION DAY CURBSIDE",
     "ABSENTEE ONESTOP": "EARLY VOTING IN-PERSON",
 }
+#: Ohio's marks in a wide history: ``X`` voted; a party letter: voted that party's primary ballot.
+VOTE_MARKS = ("X",)
+PARTY_MARKS = ("D", "R", "L", "G", "C", "N", "S", "E")
+_WIDE = re.compile(r"^\s*(?P<kind>[A-Za-z][A-Za-z ]*?)[-_ ](?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+_HOW_TO_WIDE = ("turn a wide history (one column per election) into votes first: "
+                "history, r = history_from_wide(voters, id='SOS_VOTERID'); "
+                "wide, r = pivot_history(history, id='SOS_VOTERID', voters=voters['SOS_VOTERID'])")  # fmt: skip
+
+
+def history_from_wide(
+    voters: pd.DataFrame,
+    *,
+    id: str = "SOS_VOTERID",
+    elections: Sequence[str] | None = None,
+    vote_marks: Sequence[str] = VOTE_MARKS,
+    party_marks: Sequence[str] = PARTY_MARKS,
+) -> tuple[pd.DataFrame, StepReport]:
+    """One row per vote cast, from a file with one column per election (Ohio's statewide file).
+
+    A blank cell means the voter did not vote: it gives no row, never a vote. ``X`` (any of
+    ``vote_marks``) means voted; a party letter (``party_marks``) means voted with that
+    party's primary ballot, kept in ``voted_party_cd``. Any other mark ("Y", "0", "?") is
+    neither: it is set aside with a reason, for you to decide (pass it in ``vote_marks``
+    if your state uses it for "voted").
+
+    Args:
+        voters: the wide file (not modified), e.g. from ``read_voter_file`` on an Ohio file.
+        id: the voter ID column (Ohio ``SOS_VOTERID``).
+        elections: the election columns; default every column named like
+            ``GENERAL-11/08/2022`` or ``PRIMARY-2022-05-03``.
+        vote_marks, party_marks: marks that mean "voted".
+
+    Returns:
+        ``(history, report)``: columns ``id``, ``election_lbl`` (MM/DD/YYYY),
+        ``election_desc`` ("11/08/2022 GENERAL"), ``voted_party_cd`` and
+        ``election_column``, ready for :func:`dedupe_history` (``method=None``) and
+        :func:`pivot_history` with ``id=``. ``report.rows_in`` counts marked cells:
+        ``rows_in == votes + marks set aside``; blank cells are flagged.
+
+    >>> ohio = pd.DataFrame({"SOS_VOTERID": ["OH1", "OH2", "OH3"],
+    ...                      "PRIMARY-05/03/2022": ["D", None, "R"], "GENERAL-11/08/2022": ["X", "X", "Y"]})
+    >>> votes, report = history_from_wide(ohio)
+    >>> votes[["SOS_VOTERID", "election_desc", "voted_party_cd"]].values.tolist()
+    [['OH1', '05/03/2022 PRIMARY', 'D'], ['OH3', '05/03/2022 PRIMARY', 'R'], ['OH1', '11/08/2022 GENERAL', nan], ['OH2', '11/08/2022 GENERAL', nan]]
+    >>> print(report)
+    history_from_wide: 5 rows in, 4 kept, 1 set aside
+      set aside  unknown mark 'Y': not a vote, not a blank      1
+      flagged    blank cells (did not vote)                     1
+      flagged    voters                                         3
+    """
+    require_columns(voters, {"id": id}, "history_from_wide")
+    if elections is None:
+        elections = wide_history_columns(voters.columns)
+        if not elections:
+            raise ValueError(f"history_from_wide: no column is named like an election ('GENERAL-11/08/2022'); "
+                             f"columns found: {list(voters.columns)[:12]}. Name them with elections=[...]")  # fmt: skip
+    require_columns(voters, {f"elections[{i}]": c for i, c in enumerate(elections)}, "history_from_wide")
+    ids = voters[id].astype("str").to_numpy(dtype=object)
+    no_id = pd.isna(ids)
+    votes, aside, blanks = [], [], 0
+    voted_marks = {str(m).upper() for m in vote_marks}
+    party = {str(m).upper() for m in party_marks}
+    for col in elections:
+        m = _WIDE.match(str(col))
+        if not m:
+            raise ValueError(f"history_from_wide: column {col!r} does not name an election as TYPE-MM/DD/YYYY "
+                             "(Ohio: GENERAL-11/08/2022); rename it or leave it out of elections=")  # fmt: skip
+        date = m.group("date")
+        when = pd.Timestamp(date) if "-" in date else pd.to_datetime(date, format="%m/%d/%Y")
+        label, kind = when.strftime("%m/%d/%Y"), " ".join(m.group("kind").upper().split())
+        mark = voters[col].astype("str").str.strip().str.upper()
+        marked = mark.notna().to_numpy() & (mark.str.len() > 0).fillna(False).to_numpy()
+        blanks += int((~marked).sum())
+        mk = mark.to_numpy(dtype=object)
+        is_vote = marked & pd.Series(mk).isin(voted_marks | party).to_numpy()
+        ok = is_vote & ~no_id
+        votes.append(pd.DataFrame({id: ids[ok], "election_lbl": label, "election_desc": f"{label} {kind}",
+                                   "voted_party_cd": pd.array(np.where(pd.Series(mk[ok]).isin(party), mk[ok], None), dtype="str"),
+                                   "election_column": str(col)}))  # fmt: skip
+        odd = marked & ~ok
+        why = np.where(no_id[odd], "missing voter ID",
+                       np.array([f"unknown mark {v!r}: not a vote, not a blank" for v in mk[odd]], dtype=object))
+        aside.append(pd.DataFrame({id: ids[odd], "election_column": str(col), "mark": pd.array(mk[odd], dtype="str"),
+                                   "reason": pd.array(why, dtype="str")}))  # fmt: skip
+    history = pd.concat(votes, ignore_index=True).astype({id: "str", "election_lbl": "str", "election_desc": "str",
+                                                          "election_column": "str"})  # fmt: skip
+    set_aside = pd.concat(aside, ignore_index=True)
+    flags = {"blank cells (did not vote)": blanks, "voters": len(voters),
+             "voters with no vote in these elections": int(len(voters) - history[id].nunique())}  # fmt: skip
+    report = StepReport("history_from_wide", len(history) + len(set_aside), len(history), set_aside, flags=flags)
+    return history, report
 
 
 def dedupe_history(
@@ -63,7 +158,7 @@ def dedupe_history(
     >>> dedupe_history(pd.DataFrame({"ncid": ["AL1"]}))
     Traceback (most recent call last):
     ...
-    KeyError: "dedupe_history: column 'election_lbl' (parameter election=) is not in the data. Columns found: ['ncid']. Map your layout's column with election='<your column>'."
+    KeyError: "dedupe_history: columns 'election_lbl' (parameter election=), 'voting_method' (parameter method=) are not in the data. Columns found: ['ncid']. Map your layout's columns with election='<your column>', method='<your column>'."
     """
     require_columns(history, {"id": id, "election": election, "method": method}, "dedupe_history")
     n = len(history)
@@ -183,6 +278,20 @@ def pivot_history(
     return wide, report
 
 
+def _require_votes(s: pd.Series, column) -> None:
+    """Raise unless ``s`` holds True/False (or 0/1): text marks and blanks are not votes yet."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return
+    if pd.api.types.is_integer_dtype(s.dtype) and s.dropna().isin([0, 1]).all():
+        return
+    values = [repr(v) for v in pd.unique(s.dropna())[:3]]
+    what = f"text (values such as {', '.join(values)})" if values else f"{s.dtype} with no value"
+    raise TypeError(
+        f"voted_k_of_n: column {column!r} holds {what}, not True/False: counted as votes, every blank and every "
+        f"mark would count as a vote. Use the True/False columns of pivot_history; {_HOW_TO_WIDE}."
+    )
+
+
 def voted_k_of_n(
     wide: pd.DataFrame,
     *,
@@ -207,6 +316,11 @@ def voted_k_of_n(
     Traceback (most recent call last):
     ...
     ValueError: voted_k_of_n: only 1 'general' election column(s) found (general_2024); need n=4
+    >>> voted_k_of_n(pd.DataFrame({"GENERAL-11/08/2022": ["X", None]}), k=1, n=1,
+    ...              elections=["GENERAL-11/08/2022"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: voted_k_of_n: column 'GENERAL-11/08/2022' holds text (values such as 'X'), not True/False: ...
     """
     if not isinstance(wide, pd.DataFrame):
         raise TypeError(f"voted_k_of_n: expected the DataFrame from pivot_history, got {type(wide).__name__}")
@@ -216,15 +330,19 @@ def voted_k_of_n(
         found.sort(key=lambda t: tuple(x or "" for x in t[0]))
         cols = [c for _, c in found]
         if len(cols) < n:
-            raise ValueError(f"voted_k_of_n: only {len(cols)} {kind!r} election column(s) found ({', '.join(cols)}); need n={n}")
+            hint = f"; the columns {wide_history_columns(wide.columns)[:3]} are a wide history: {_HOW_TO_WIDE}" \
+                if wide_history_columns(wide.columns) else ""  # fmt: skip
+            raise ValueError(f"voted_k_of_n: only {len(cols)} {kind!r} election column(s) found ({', '.join(cols)}); need n={n}{hint}")
         cols = cols[-n:]
     else:
         require_columns(wide, {f"elections[{i}]": c for i, c in enumerate(elections)}, "voted_k_of_n")
         cols, n = list(elections), len(elections)
     if not 0 < k <= n:
         raise ValueError(f"voted_k_of_n: need 0 < k <= n, got k={k}, n={n}")
+    for c in cols:
+        _require_votes(wide[c], c)
     out = out or f"voted_{k}_of_{n}_{kind}"
-    votes = wide[cols].astype(bool).sum(axis=1)
+    votes = wide[cols].fillna(False).astype(bool).sum(axis=1)
     result = wide.copy(deep=False)  # copy-on-write: the input is never modified
     result[f"{out}_votes"] = votes
     result[out] = votes >= k

@@ -50,7 +50,7 @@ def assign_households(
     >>> assign_households(pd.DataFrame({"res_street_address": ["1 OAK ST"]}))
     Traceback (most recent call last):
     ...
-    KeyError: "assign_households: column 'address_std' (parameter address=) is not in the data. Columns found: ['res_street_address']. Map your layout's column with address='<your column>'."
+    KeyError: "assign_households: columns 'address_std' (parameter address=), 'zip5' (parameter zip=) are not in the data. Columns found: ['res_street_address']. Map your layout's columns with address='<your column>', zip='<your column>'."
     """
     require_columns(voters, {"address": address, "zip": zip, "city": city}, "assign_households")
     if not isinstance(max_size, int | np.integer) or max_size < 1:

@@ -31,7 +31,12 @@ import pandas as pd
 from campaignlab.voterfile.addresses import _address_parts
 from campaignlab.voterfile.blocking import cross_pairs, jaro_winkler
 from campaignlab.voterfile.duplicates import NAME_EQUIVALENTS_KEYS
-from campaignlab.voterfile.names import _clean, canonical_first_name, phonetic_key, split_suffix
+from campaignlab.voterfile.names import (
+    canonical_first_name,
+    matching_key,
+    phonetic_key,
+    split_suffix,
+)
 from campaignlab.voterfile.phones import _phone_parts
 from campaignlab.voterfile.report import StepReport, reasons_frame, require_columns
 from campaignlab.voterfile.zips import _by_unique, _zip_parts
@@ -54,9 +59,10 @@ def _prep(frame: pd.DataFrame, cols: Mapping[str, str | None]) -> pd.DataFrame:
     none = pd.Series(pd.NA, index=idx, dtype="str")
     get = lambda k: frame[cols[k]].astype("str") if cols.get(k) else none  # noqa: E731
     p = pd.DataFrame(index=idx)
-    p["first"] = _clean(get("first"))
-    p["middle"] = _clean(get("middle"))
-    last = _clean(get("last"))
+    # ASCII matching keys (accents folded): a list's ANDRES meets the file's ANDRÉS
+    p["first"] = matching_key(get("first"))
+    p["middle"] = matching_key(get("middle"))
+    last = matching_key(get("last"))
     tail = split_suffix(last)
     p["last"] = last.where(tail[0].isna(), tail[0])
     p["first_canon"] = canonical_first_name(p["first"])
@@ -72,7 +78,7 @@ def _prep(frame: pd.DataFrame, cols: Mapping[str, str | None]) -> pd.DataFrame:
         p["street"] = pd.array(street, dtype="str")
     else:
         p["address"] = p["street"] = none
-    p["city"] = _clean(get("city"))
+    p["city"] = matching_key(get("city"))
     return p.reset_index(drop=True)
 
 
@@ -168,10 +174,10 @@ def match_list(
         ``report.set_aside`` has the unmatched rows with ``reason``, ``best_candidate`` and
         ``best_score`` for a human to review.
 
-    >>> match_list(pd.DataFrame({"uuid": ["u1"]}), pd.DataFrame({"ncid": ["AL1"]}))
+    >>> match_list(pd.DataFrame({"uuid": ["u1"]}), pd.DataFrame({"ncid": ["AL1"]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    KeyError: "match_list (list): column 'first_name' (parameter first=) is not in the data. Columns found: ['uuid']. Map your layout's column with first='<your column>'."
+    KeyError: "match_list (list): columns 'first_name' (parameter first=), 'last_name' (parameter last=), ... are not in the data. Columns found: ['uuid']. Map your layout's columns with first='<your column>', ..."
     """
     lcols = {**LIST_COLUMNS, **(list_columns or {})}
     vcols = {**VOTER_COLUMNS, **(voter_columns or {})}

@@ -1,17 +1,25 @@
 """Normalise voter names: case, spacing, punctuation, and suffixes typed into the last name.
 
+A name comes out as the voter wrote it, in capitals: accents and letters such as Ñ are kept
+(ANDRÉS, CASTAÑEDA). Comparing and blocking use a separate ASCII *matching key*
+(:func:`matching_key`: ANDRES, CASTANEDA), so ANDRÉS and a list's ANDRES still meet.
+
 >>> import pandas as pd
->>> voters = pd.DataFrame({"first_name": [" mary ann", "Bill"], "middle_name": ["Lou", None],
-...                        "last_name": ["o'neil", "SMITH JR"], "name_suffix_lbl": [None, None]})
+>>> voters = pd.DataFrame({"first_name": [" mary ann", "Bill", "andrés"], "middle_name": ["Lou", None, None],
+...                        "last_name": ["o'neil", "SMITH JR", "Castañeda"], "name_suffix_lbl": [None, None, None]})
 >>> clean, report = normalize_names(voters)
->>> clean[["first_name", "last_name", "name_suffix_lbl"]].to_dict("records")
-[{'first_name': 'MARY ANN', 'last_name': "O'NEIL", 'name_suffix_lbl': nan}, {'first_name': 'BILL', 'last_name': 'SMITH', 'name_suffix_lbl': 'JR'}]
+>>> clean[["first_name", "last_name", "name_suffix_lbl"]].to_dict("records")[1:]
+[{'first_name': 'BILL', 'last_name': 'SMITH', 'name_suffix_lbl': 'JR'}, {'first_name': 'ANDRÉS', 'last_name': 'CASTAÑEDA', 'name_suffix_lbl': nan}]
+>>> clean["last_name_key"].tolist()
+["O'NEIL", 'SMITH', 'CASTANEDA']
 >>> report.changes
-{'case or spacing': 4, 'suffix moved out of last name': 1}
+{'case or spacing': 6, 'suffix moved out of last name': 1}
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import cache
 
 import numpy as np
@@ -19,7 +27,7 @@ import pandas as pd
 
 from campaignlab.voterfile.report import StepReport, empty_aside, require_columns, require_text
 
-__all__ = ["normalize_names", "NICKNAMES", "canonical_first_name", "phonetic_key"]
+__all__ = ["normalize_names", "matching_key", "repair_mojibake", "NICKNAMES", "canonical_first_name", "phonetic_key"]
 
 SUFFIXES = ("JR", "SR", "II", "III", "IV")
 
@@ -93,26 +101,117 @@ def phonetic_key(names: pd.Series) -> pd.Series:
     ['SM0', 'SM0', nan]
     """
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    keys = np.array([_metaphone(str(u).replace(" ", "")) for u in uniques] + [None], dtype=object)
+    keys = [_metaphone(k.replace(" ", "")) if (k := _ascii_key(str(u))) else None for u in uniques]
+    keys = np.array(keys + [None], dtype=object)
     return pd.Series(keys[codes], index=names.index, dtype="str")
 
 
-def _clean(s: pd.Series) -> pd.Series:
-    """Upper case, punctuation except ' and - removed, spaces collapsed, blank -> missing.
+_APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u0060\u00b4]")  # curly and other apostrophes -> '
+_NOT_NAME = re.compile(r"[^\w' -]+|_+")  # \w is Unicode here: letters with accents stay
+_NOT_KEY = re.compile(r"[^A-Z0-9' -]+")
 
-    Works on the distinct values only (a state file has far fewer names than rows).
+
+def _tidy(value: str) -> str | None:
+    """One name as written, in capitals: accents kept, punctuation except ' and - -> space."""
+    text = _APOSTROPHES.sub("'", unicodedata.normalize("NFC", value).upper())
+    text = " ".join(_NOT_NAME.sub(" ", text).split())
+    return text or None
+
+
+def _ascii_key(value: str) -> str | None:
+    """The ASCII matching key of one tidied name (unidecode: É -> E, Ñ -> N, Ø -> O)."""
+    if not value.isascii():
+        from unidecode import unidecode
+
+        value = unidecode(value).upper()
+    text = " ".join(_NOT_KEY.sub(" ", value).split())
+    return text or None
+
+
+def _tidy_and_key(s: pd.Series, repair: bool = True) -> tuple[pd.Series, pd.Series, int]:
+    """(names as written, ASCII keys, rows whose mojibake was repaired), from one factorisation.
+
+    A state file has far fewer names than rows, and nearly all are ASCII: for those the name
+    and its key are the same (upper case, punctuation except ' and - -> space, spaces
+    collapsed), done on all at once with Arrow. Only the non-ASCII ones go through
+    ``ftfy`` (mojibake), :func:`_tidy` and ``unidecode``, one distinct value at a time.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    u = pd.Series(uniques, dtype="str")
-    u = (
-        u.str.upper()
-        .str.replace(r"[^A-Z0-9' -]+", " ", regex=True)
-        .str.replace(r" {2,}", " ", regex=True)
-        .str.strip()
-    )
-    u = u.where(u.str.len() > 0)
-    values = np.append(u.to_numpy(dtype=object), None)[np.where(codes < 0, len(u), codes)]
-    return pd.Series(values, index=s.index, dtype="str")
+    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    up = pc.replace_substring(pc.utf8_upper(arr), "`", "'")
+    up = pc.replace_substring_regex(up, r"[^A-Z0-9' -]+", " ")
+    up = pc.utf8_trim(pc.replace_substring_regex(up, " {2,}", " "), " ")
+    tidy = np.array(up.to_pylist() + [None], dtype=object)
+    tidy[:-1][tidy[:-1] == ""] = None
+    key = tidy.copy()
+    odd = np.flatnonzero(~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False))
+    repaired_rows = 0
+    if len(odd):
+        import ftfy
+        from ftfy.badness import is_bad
+
+        rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        for i in odd:
+            value = str(uniques[i])
+            if repair and is_bad(value):
+                fixed = ftfy.fix_encoding(value)
+                repaired_rows += int(rows[i]) if fixed != value else 0
+                value = fixed
+            tidy[i] = _tidy(value)
+            key[i] = None if tidy[i] is None else _ascii_key(tidy[i])
+    take = pa.array(np.where(codes < 0, len(uniques), codes))
+
+    def spread(values: np.ndarray) -> pd.Series:  # an Arrow take: no Python object per row
+        return pd.Series(pd.array(pc.take(pa.array(values, type=pa.string()), take), dtype="str"), index=s.index)
+
+    return spread(tidy), spread(key), repaired_rows
+
+
+def _clean(s: pd.Series) -> pd.Series:
+    """Upper case, accents kept, punctuation except ' and - removed, spaces collapsed, blank -> missing.
+
+    >>> _clean(pd.Series(["  andrés ", "o’neil", "J.R.", " "])).tolist()
+    ['ANDRÉS', "O'NEIL", 'J R', nan]
+    """
+    return _tidy_and_key(s, repair=False)[0]
+
+
+def matching_key(names: pd.Series) -> pd.Series:
+    """ASCII key of each name for blocking and comparison: capitals, accents folded (unidecode).
+
+    Never a name to print or mail: the display name is :func:`normalize_names`' output.
+    Mojibake is repaired first (CASTAÃ‘EDA -> CASTANEDA).
+
+    >>> matching_key(pd.Series(["Andrés", "CASTAÑEDA", "Øster-Gård", "o’neil", "CASTAÃ‘EDA", None])).tolist()
+    ['ANDRES', 'CASTANEDA', 'OSTER-GARD', "O'NEIL", 'CASTANEDA', nan]
+    """
+    return _tidy_and_key(names)[1]
+
+
+def repair_mojibake(names: pd.Series) -> tuple[pd.Series, int]:
+    """Undo mojibake (UTF-8 once read as cp1252 by another program: CASTAÃ‘EDA) with ``ftfy``.
+
+    Only values ``ftfy`` judges bad are touched. Returns the repaired names and how many
+    rows changed.
+
+    >>> repair_mojibake(pd.Series(["CASTAÃ‘EDA", "CASTAÑEDA", None]))
+    (0    CASTAÑEDA
+    1    CASTAÑEDA
+    2          NaN
+    dtype: str, 1)
+    """
+    import ftfy
+    from ftfy.badness import is_bad
+
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    fixed = [ftfy.fix_encoding(v) if not v.isascii() and is_bad(v) else v for v in map(str, uniques)]
+    changed = np.array([a != b for a, b in zip(map(str, uniques), fixed, strict=True)] + [False])
+    take = np.where(codes < 0, len(fixed), codes)
+    out = pd.Series(np.array(fixed + [None], dtype=object)[take], index=names.index, dtype="str")
+    return out, int(changed[take].sum())
 
 
 def split_suffix(last: pd.Series) -> pd.DataFrame:
@@ -136,18 +235,23 @@ def normalize_names(
     middle: str | None = "middle_name",
     last: str = "last_name",
     suffix: str | None = "name_suffix_lbl",
+    key_suffix: str | None = "_key",
 ) -> tuple[pd.DataFrame, StepReport]:
-    """Upper-case and tidy name columns; move JR/SR/II/III/IV typed into the last name.
+    """Upper-case and tidy name columns, keeping accents; move JR/SR/II/III/IV out of the last name.
 
-    Punctuation other than apostrophes and hyphens becomes a space, runs of spaces collapse,
-    blanks become missing, and ``"JR."`` becomes ``"JR"``. A suffix found at the end of the
-    last name moves to the suffix column when that is empty (``"SMITH JR"`` -> ``SMITH``,
-    ``JR``); multi-word surnames (``VAN BUREN``) are left alone. No row is set aside.
+    Names keep every letter as written (ANDRÉS, CASTAÑEDA, capitals); mojibake left by an
+    earlier program (CASTAÃ‘EDA) is repaired with ``ftfy`` and counted. Punctuation other
+    than apostrophes and hyphens becomes a space, curly apostrophes become ``'``, runs of
+    spaces collapse, blanks become missing, and ``"JR."`` becomes ``"JR"``. A suffix found at
+    the end of the last name moves to the suffix column when that is empty (``"SMITH JR"`` ->
+    ``SMITH``, ``JR``); multi-word surnames (``VAN BUREN``) are left alone. No row is set aside.
 
     Args:
         voters: the voter frame (not modified).
         first, middle, last, suffix: column names (NC defaults); pass ``None`` for a
             column your layout lacks (middle, suffix).
+        key_suffix: adds ``f"{column}{key_suffix}"`` for first, middle and last: the ASCII
+            matching key (:func:`matching_key`) to join or compare on; ``None`` to skip.
 
     Returns:
         ``(voters with cleaned name columns, report)``; ``report.changes`` counts values
@@ -164,10 +268,13 @@ def normalize_names(
         require_text(voters, c, "normalize_names")
     out = voters.copy(deep=False)  # copy-on-write: the input is never modified
     changed = 0
+    mojibake = 0
+    keys = {}
     for c in (first, middle, last):
         if c is None:
             continue
-        new = _clean(voters[c])
+        new, keys[c], n_fixed = _tidy_and_key(voters[c])
+        mojibake += n_fixed
         changed += int(((new != voters[c].astype("str")) & voters[c].notna()).fillna(False).sum())
         out[c] = new
     moved = dotted = 0
@@ -178,14 +285,20 @@ def normalize_names(
         tail = split_suffix(out[last])
         movable = tail[0].notna() & (sfx.isna() | (sfx == tail[1]))
         out[last] = out[last].where(~movable, tail[0])
+        if last in keys and movable.any():
+            keys[last] = keys[last].where(~movable, _tidy_and_key(tail[0].where(movable))[1])
         sfx = sfx.where(~movable | sfx.notna(), tail[1])
         moved = int(movable.sum())
         out[suffix] = sfx.astype("str")
+    if key_suffix:
+        for c, key in keys.items():
+            out[f"{c}{key_suffix}"] = key
     report = StepReport(
         "normalize_names",
         rows_in=len(voters),
         rows_kept=len(voters),
         set_aside=empty_aside(voters),
-        changes={"case or spacing": changed, "suffix moved out of last name": moved, "suffix period removed": dotted},
+        changes={"case or spacing": changed, "suffix moved out of last name": moved, "suffix period removed": dotted,
+                 "mojibake repaired (ftfy)": mojibake},
     )
     return out, report

@@ -29,7 +29,26 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["StepReport", "combine_reports", "reasons_frame"]
+__all__ = ["StepReport", "combine_reports", "reasons_frame", "VoterFileError", "MissingColumnsError"]
+
+
+class VoterFileError(ValueError):
+    """A file the toolkit cannot read as it is; the message names the file, the line and the fix."""
+
+
+class MissingColumnsError(KeyError):
+    """Columns a step needs are not in the data; ``missing`` maps each to the steps needing it.
+
+    >>> print(MissingColumnsError("read: no column 'ncid'", {"ncid": ("resolve_duplicates",)}))
+    read: no column 'ncid'
+    """
+
+    def __init__(self, message: str, missing: Mapping[str, Iterable[str]] | None = None) -> None:
+        super().__init__(message)
+        self.missing = {k: tuple(v) for k, v in (missing or {}).items()}
+
+    def __str__(self) -> str:  # a KeyError prints its message in quotes: this one reads as text
+        return str(self.args[0])
 
 
 @dataclass
@@ -45,6 +64,8 @@ class StepReport:
         flags: what was marked (not changed) in kept rows: description -> number of rows.
         rows_out: rows of the result when the step reshapes (pivot); defaults to ``rows_kept``.
         details: extra tables (for example candidate pairs with scores).
+        layout: the file layout a reader recognised (``read_voter_file``).
+        notes: things to know that are not row counts (a repaired header, a truncated file).
     """
 
     step: str
@@ -55,6 +76,8 @@ class StepReport:
     flags: dict[str, int] = field(default_factory=dict)
     rows_out: int | None = None
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
+    layout: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if "reason" not in self.set_aside.columns:
@@ -99,10 +122,13 @@ class StepReport:
         if self.rows_out != self.rows_kept:
             head += f", {self.rows_out:,} rows out"
         lines = [head]
+        if self.layout:
+            lines.append(f"  layout     {self.layout}")
         for kind, items in (("set aside", self.reasons), ("changed", self.changes), ("flagged", self.flags)):
             for what, n in items.items():
                 text = what if len(what) <= 44 else what[:41] + "..."
                 lines.append(f"  {kind:<10} {text:<44} {n:>3,}")
+        lines += [f"  note       {note}" for note in self.notes]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:  # pragma: no cover - notebooks only
@@ -135,23 +161,37 @@ def combine_reports(reports: Iterable[StepReport], step: str = "pipeline") -> pd
 def require_columns(frame: pd.DataFrame, columns: Mapping[str, str | None], func: str) -> None:
     """Raise a ``TypeError``/``KeyError`` that names what is wrong with the input.
 
-    ``columns`` maps the parameter name to the column it names (``None`` = not used).
+    ``columns`` maps the parameter name to the column it names (``None`` = not used). Every
+    missing column is named at once.
 
     >>> require_columns(pd.DataFrame({"a": [1]}), {"last": "last_name"}, "normalize_names")
     Traceback (most recent call last):
     ...
     KeyError: "normalize_names: column 'last_name' (parameter last=) is not in the data. Columns found: ['a']. Map your layout's column with last='<your column>'."
+    >>> require_columns(pd.DataFrame({"a": [1]}), {"first": "first_name", "last": "last_name"}, "f")
+    Traceback (most recent call last):
+    ...
+    KeyError: "f: columns 'first_name' (parameter first=), 'last_name' (parameter last=) are not in the data. Columns found: ['a']. Map your layout's columns with first='<your column>', last='<your column>'."
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{func}: expected a pandas DataFrame, got {type(frame).__name__}")
     cols = list(frame.columns)
-    for param, col in columns.items():
-        if col is not None and col not in frame.columns:
-            shown = cols if len(cols) <= 12 else cols[:12] + ["..."]
-            raise KeyError(
-                f"{func}: column {col!r} (parameter {param}=) is not in the data. Columns found: {shown}. "
-                f"Map your layout's column with {param}='<your column>'."
-            )
+    missing = [(param, col) for param, col in columns.items() if col is not None and col not in frame.columns]
+    if not missing:
+        return
+    shown = cols if len(cols) <= 12 else cols[:12] + ["..."]
+    if len(missing) == 1:
+        param, col = missing[0]
+        raise KeyError(
+            f"{func}: column {col!r} (parameter {param}=) is not in the data. Columns found: {shown}. "
+            f"Map your layout's column with {param}='<your column>'."
+        )
+    names = ", ".join(f"{col!r} (parameter {param}=)" for param, col in missing)
+    params = ", ".join(f"{param}='<your column>'" for param, _ in missing)
+    raise KeyError(
+        f"{func}: columns {names} are not in the data. Columns found: {shown}. "
+        f"Map your layout's columns with {params}."
+    )
 
 
 def require_text(frame: pd.DataFrame, column: str, func: str) -> None:
