@@ -43,15 +43,6 @@ def names_in(source: str) -> list[str]:
     return list(dict.fromkeys(name for *_, name in sorted(found)))
 
 
-def _undumpable() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
-    except Exception:  # noqa: BLE001 - best effort, as in the runner
-        pass
-
-
 class Checker:
     """One lesson's test cells, run one after the other in one namespace (as in a notebook)."""
 
@@ -122,6 +113,8 @@ class TraineeFunctionError(Exception):
 
 
 def main() -> int:
+    from campaignlab.course.runner import _undumpable
+
     _undumpable()
     sys.modules.setdefault("rfc3987_syntax", None)
     inbox = sys.stdin
