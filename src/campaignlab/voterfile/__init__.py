@@ -51,6 +51,7 @@ from campaignlab.voterfile.report import (
     VoterFileError,
     combine_reports,
 )
+from campaignlab.voterfile.walk import walk_order
 from campaignlab.voterfile.zips import normalize_zip
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "pivot_history",
     "history_from_wide",
     "voted_k_of_n",
+    "walk_order",
     "clean_voter_file",
 ]
 
