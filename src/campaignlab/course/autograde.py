@@ -184,18 +184,9 @@ class Grader:
         for res in results:
             res.notes.extend(writer.flags.get(res.student, {}).get(res.notebook, []))
         results.sort(key=lambda r: (r.student, r.notebook))
-        out = state_dir(self.root, self.module)
-        out.mkdir(parents=True, exist_ok=True)
-        previous = {}
-        if students and (out / "results.json").is_file():
-            previous = {(r["student"], r["notebook"]): r
-                        for r in json.loads((out / "results.json").read_text())["results"]}
-        merged = {**previous, **{(r.student, r.notebook): r.to_json() for r in results}}
-        (out / "results.json").write_text(json.dumps({
-            "module": self.module, "seconds": round(time.monotonic() - t0, 1),
-            "limits": asdict(self.limits), "flags": writer.global_flags,
-            "results": [merged[k] for k in sorted(merged)],
-        }, indent=1))
+        save_results(self.root, self.module, results, keep_others=bool(students),
+                     seconds=time.monotonic() - t0, limits=asdict(self.limits),
+                     flags=writer.global_flags, county=county_of(self.data_dir))
         for f in writer.global_flags:
             self.log(f"FLAG {f}")
         return results
@@ -216,6 +207,33 @@ def load_roster(root: Path | str, module: str | None = None) -> list[dict]:
         return []
     with p.open(newline="", encoding="utf-8") as f:
         return [dict(r) for r in csv.DictReader(f)]
+
+
+def county_of(data_dir: Path | str) -> dict | None:
+    """What the county in ``data_dir`` was generated from (``{"seed", "voters"}``), if known."""
+    stamp = Path(data_dir) / county.STAMP
+    return json.loads(stamp.read_text()) if stamp.is_file() else None
+
+
+def save_results(root: Path | str, module: str, results: list[HandinResult], *, keep_others: bool,
+                 **extra) -> Path:
+    """Write ``<root>/campaignlab/<module>/results.json``: one row per (student, lesson).
+
+    With ``keep_others`` the rows of students not in ``results`` are kept from the file already
+    there (a re-grade of a few students, or a merge of shards); otherwise they are replaced.
+    ``extra`` (seconds, limits, flags, county) is stored beside the rows.
+    """
+    out = state_dir(root, module)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "results.json"
+    previous = {}
+    if keep_others and path.is_file():
+        previous = {(r["student"], r["notebook"]): r for r in json.loads(path.read_text())["results"]}
+    merged = {**previous, **{(r.student, r.notebook): r.to_json() for r in results}}
+    extra = {k: (round(v, 1) if k == "seconds" else v) for k, v in extra.items()}
+    path.write_text(json.dumps({"module": module, **extra,
+                                "results": [merged[k] for k in sorted(merged)]}, indent=1))
+    return path
 
 
 def load_results(root: Path | str, module: str) -> dict:

@@ -6,6 +6,7 @@
     campaignlab grade autograde 00-start-here
     campaignlab grade feedback 00-start-here
     campaignlab grade report 00-start-here
+    campaignlab grade merge 00-start-here shard-1 shard-2   # grades of several machines, one gradebook
     campaignlab grade all 00-start-here handins.zip --roster roster.csv   # the last four
 
 ``add_parser(subparsers)`` registers the group on the top-level ``campaignlab`` parser.
@@ -137,6 +138,19 @@ def _autograde(args) -> int:
     return 0
 
 
+def _merge(args) -> int:
+    from campaignlab.course.merge import ShardError, merge_shards
+
+    try:
+        results = merge_shards(_root(args), args.module, args.shards)
+    except ShardError as err:
+        print(f"cannot merge: {err}", file=sys.stderr)
+        return 1
+    print(f"merged {len({r.student for r in results})} student(s); run `campaignlab grade feedback "
+          f"{args.module}` and `campaignlab grade report {args.module}` next")
+    return 0
+
+
 def _feedback(args) -> int:
     from campaignlab.course import feedback
 
@@ -224,6 +238,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     _common(p)
     _limit_args(p)
     p.set_defaults(func=_autograde)
+
+    p = sub.add_parser("merge", help="bring the grades of other grading machines into this gradebook")
+    p.add_argument("module")
+    p.add_argument("shards", nargs="+", help="course roots where `autograde --student ...` ran")
+    _common(p)
+    p.set_defaults(func=_merge)
 
     p = sub.add_parser("feedback", help="per-student HTML feedback (no hidden tests)")
     p.add_argument("module")
