@@ -108,6 +108,66 @@ class Checker:
         return result
 
 
+def cache_county_reads(data_dir: Path) -> None:
+    r"""Read each county file once per hand-in: later reads with other ``usecols`` are cut from it.
+
+    Hidden tests recompute what they expect from the county (``pd.read_csv(data.path(...))``),
+    a lesson's tests read the same files 10-30 times, and each read of the voter file costs
+    0.1-0.7 s.  In the checker (trusted code only; the county is read-only at /data) the first
+    read of a file with given options keeps the whole table; a read with the same options and
+    a list of ``usecols`` gets those columns, in file order, as ``pandas.read_csv`` gives them.
+    Copy-on-write (pandas 3) keeps the cached table safe from tests that add columns.  Other
+    files (a trainee's export), and reads with ``nrows``, ``chunksize``, ``iterator`` or a
+    callable ``usecols``, go to pandas unchanged.
+
+    >>> import pandas as pd, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "v.txt").write_text("b\ta\n1\t2\n")
+    >>> cache_county_reads(folder)
+    >>> pd.read_csv(folder / "v.txt", sep="\t", dtype=str, usecols=["a", "b"]).columns.tolist()
+    ['b', 'a']
+    >>> pd.read_csv(folder / "v.txt", sep="\t", dtype=str)["a"].tolist()
+    ['2']
+    >>> pd.read_csv.cached
+    1
+    >>> pd.read_csv = pd.read_csv.__wrapped__  # (the checker never undoes it; a doctest must)
+    """
+    import pandas as pd
+
+    real = getattr(pd.read_csv, "__wrapped__", pd.read_csv)
+    root = Path(data_dir).resolve()
+    tables: dict = {}
+
+    def read_csv(filepath_or_buffer, *args, **kwargs):
+        usecols = kwargs.pop("usecols", None)
+        try:
+            path = Path(filepath_or_buffer).resolve()
+            key = (str(path), path.stat().st_mtime_ns, args, repr(sorted(kwargs.items())))
+            usable = (path.is_relative_to(root) and not args
+                      and not {"nrows", "chunksize", "iterator", "skiprows"} & set(kwargs)
+                      and (usecols is None or (isinstance(usecols, (list, tuple))
+                                               and all(isinstance(c, str) for c in usecols))))
+        except (TypeError, OSError, ValueError):
+            usable = False
+        if not usable:
+            return real(filepath_or_buffer, *args, usecols=usecols, **kwargs)
+        if key not in tables:
+            tables[key] = real(filepath_or_buffer, **kwargs)
+            read_csv.cached = len(tables)
+        table = tables[key]
+        if usecols is None:
+            return table.copy(deep=False)
+        missing = [c for c in usecols if c not in table.columns]
+        if missing:  # let pandas say it, in its words
+            return real(filepath_or_buffer, usecols=usecols, **kwargs)
+        wanted = set(usecols)
+        return table[[c for c in table.columns if c in wanted]].copy(deep=False)
+
+    read_csv.__wrapped__ = real
+    read_csv.cached = 0
+    pd.read_csv = read_csv
+
+
 class TraineeFunctionError(Exception):
     """The trainee's function raised when the test called it (the test sees this exception)."""
 
@@ -122,6 +182,8 @@ def main() -> int:
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)
     exchange = Path(os.environ.get("CAMPAIGNLAB_EXCHANGE", "/tmp"))
+    if os.environ.get("CAMPAIGNLAB_DATA"):
+        cache_county_reads(Path(os.environ["CAMPAIGNLAB_DATA"]))
     checker = Checker(inbox, outbox, exchange)
     for line in inbox:
         try:
