@@ -276,8 +276,8 @@ def party_by_age(age: np.ndarray, u: np.ndarray) -> np.ndarray:
     unaffiliated far more often); the inverse CDF uses the uniforms given, so the stream that
     drew them moves on exactly as with one county-wide draw.
 
-    >>> party_by_age(np.array([20, 80]), np.array([0.99, 0.99])).tolist()  # GRE is last
-    [4, 4]
+    >>> party_by_age(np.array([20, 80]), np.array([0.0, 0.9999])).tolist()  # DEM first, GRE last
+    [0, 4]
     >>> parties = list(cal.PARTY_SHARES)
     >>> u = np.random.default_rng(0).random(20_000)
     >>> young = party_by_age(np.full(20_000, 20), u) == parties.index("UNA")
