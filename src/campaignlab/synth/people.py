@@ -87,7 +87,8 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
     Columns: person_id, household_id, first/middle/last_name, suffix, sex, birth_year, age,
     race, ethnic, party, birth_state, address, city, zip5, zip4, precinct (index), phone,
-    homeowner, years_at_address, reg_date, special, lean, dem_prob, support, habit.
+    homeowner, years_at_address, reg_date, special, lean, dem_prob, support, habit, twin_of
+    (index of the person's twin, -1 for most people; see ``twin_pairs``).
     """
     pct = places.precincts()
     n_dorm = int(round(cal.DORM_SHARE * n))
