@@ -1,7 +1,9 @@
 """Registrations: the rows of the voter file, before formatting.
 
 Every person has a primary registration; about 1.5% also have a duplicate registration under a
-new NCID and voter_reg_num (often the next number), with a variation of name or address.
+new NCID and voter_reg_num (often the next number), with a variation of name or address: some
+of them made to be missed by simple rules (a married woman's new surname, a nickname at a new
+address).
 Statuses are assigned with the exact NC shares; duplicates are always active or inactive.
 
 >>> import numpy as np
