@@ -131,3 +131,18 @@ def test_registrations_by_age_follow_the_age_bands(voters):
     got = np.histogram(ages, bins=edges)[0] / len(ages)
     for (lo, hi, share), seen in zip(cal.AGE_BANDS, got, strict=True):
         assert seen == pytest.approx(share, abs=0.015), f"ages {lo}-{hi}: {seen:.3f} vs {share}"
+
+
+def test_unaffiliated_registration_falls_with_age(voters):
+    """The young register unaffiliated far more often than the old; county-wide shares stay on target."""
+    ages = pd.to_numeric(voters["birth_year"]).rsub(cal.YEAR_END)
+    ok = ages.between(18, 99)
+    edges = [b[0] for b in cal.AGE_BANDS] + [cal.AGE_BANDS[-1][1] + 1]
+    band = pd.cut(ages[ok], bins=edges, right=False, labels=False)
+    una = (voters.loc[ok, "party_cd"] == "UNA").groupby(band).mean()
+    for b, expected in enumerate(cal.UNA_BY_AGE):
+        assert una[b] == pytest.approx(expected, abs=0.035), f"band {cal.AGE_BANDS[b]}: {una[b]:.3f}"
+    assert una[0] - una[len(cal.UNA_BY_AGE) - 1] > 0.2
+    share = voters["party_cd"].value_counts(normalize=True)
+    for party, expected in cal.PARTY_SHARES.items():
+        assert share.get(party, 0) == pytest.approx(expected, abs=0.015), party

@@ -62,4 +62,8 @@ def test_reads_canonical_file():
 
     voters, report = read_voter_file(data.path("voters"))
     assert report.rows_set_aside == 0 and len(voters) == report.rows_in
-    assert voters["zip_code"].dropna().str.startswith("00").all()
+    zips = voters.set_index("ncid")["zip_code"].dropna()
+    defects = pd.read_csv(data.path("truth_defects"), dtype=str)
+    as_number = defects.loc[defects["defect"] == "zip_plus4_as_number", "key"]
+    assert zips.drop(as_number).str.startswith("00").all()  # text: zeros kept
+    assert (zips[as_number].str.len() == 7).all()  # except the planted ZIP+4 read as a number upstream

@@ -117,8 +117,9 @@ def build_world(
     rng = streams(seed)
     people = build_people(people_for(voters), rng["people"])
     regs = build_registrations(people, voters, rng["registrations"])
-    turnout = build_turnout(people, regs, rng["turnout"])
     vf = build_voterfile(people, regs, rng["voterfile"])
+    # municipal eligibility follows the precinct of each registration as the file lays it out
+    turnout = build_turnout(people, regs, rng["turnout"], row_precinct=vf.precinct_idx)
     ready("ncvoter_alder.txt", vf.table)
     reg_text = {"ncid": vf.ncid, "voter_reg_num": vf.voter_reg_num, "precinct": vf.precinct}
     history, drift, _ = build_history(turnout.prob, turnout.row, people, reg_text, rng["history"])

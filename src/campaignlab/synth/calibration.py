@@ -92,8 +92,13 @@ MAIL_PO_BOX = 0.05  # unsourced
 RACE_SHARES = {"W": 0.66, "B": 0.21, "U": 0.07, "O": 0.03, "A": 0.01, "I": 0.01, "M": 0.01}
 ETHNIC_SHARES = {"NL": 0.74, "UN": 0.23, "HL": 0.03}
 GENDER_SHARES = {"F": 0.51, "M": 0.44, "U": 0.05}
-# party registration: unsourced (NC-like: DEM ~ REP ~ UNA, small LIB/GRE)
+# party registration, county-wide: unsourced (NC-like: DEM ~ REP ~ UNA, small LIB/GRE)
 PARTY_SHARES = {"DEM": 0.35, "REP": 0.30, "UNA": 0.342, "LIB": 0.007, "GRE": 0.001}
+# Unaffiliated share of registrations by age band (the bands of AGE_BANDS): unsourced (DOMAIN.md has
+# no figure). The shape is NC's: unaffiliated registration is far more common among the young than
+# among the old; these values are chosen so that the county-wide share stays near PARTY_SHARES["UNA"].
+# The other parties share the rest in the proportions of PARTY_SHARES.
+UNA_BY_AGE = (0.48, 0.43, 0.38, 0.34, 0.30, 0.26, 0.22, 0.22)
 # age of registered voters at year end, by band (unsourced; roughly ACS adult population)
 AGE_BANDS = [(18, 24, 0.10), (25, 34, 0.16), (35, 44, 0.16), (45, 54, 0.16), (55, 64, 0.17),
              (65, 74, 0.14), (75, 84, 0.08), (85, 99, 0.03)]  # fmt: skip
@@ -104,6 +109,24 @@ AGE_BANDS = [(18, 24, 0.10), (25, 34, 0.16), (35, 44, 0.16), (45, 54, 0.16), (55
 HOUSEHOLDER_AGE_WEIGHTS = (0.047, 0.143, 0.144, 0.164, 0.203, 0.172, 0.097, 0.030)
 # a grown child living with a parent is this many years younger (unsourced)
 GENERATION_GAP = (22, 36)
+# Party draw weights per age band (rows: AGE_BANDS; columns: PARTY_SHARES order). A person's party
+# is drawn from these, then 60% of household members take the householder's party and 45% of Black
+# voters are set to DEM; the weights were fitted (iterative proportional fitting at 300,000 voters,
+# tests/synth/test_calibration.py checks the result) so that after those steps the unaffiliated
+# share by band follows UNA_BY_AGE and the county-wide shares follow PARTY_SHARES within ~1 point.
+PARTY_DRAW_WEIGHTS = (  # DEM, REP, UNA, LIB, GRE
+    (0.1617, 0.2376, 0.594, 0.0062, 0.0006),  # 18-24
+    (0.2161, 0.2694, 0.5078, 0.006, 0.0008),  # 25-34
+    (0.2462, 0.2951, 0.4502, 0.0073, 0.0012),  # 35-44
+    (0.2779, 0.3311, 0.3822, 0.0075, 0.0013),  # 45-54
+    (0.3084, 0.3564, 0.3261, 0.0078, 0.0012),  # 55-64
+    (0.3375, 0.3738, 0.2786, 0.009, 0.0011),  # 65-74
+    (0.368, 0.4005, 0.2208, 0.0091, 0.0017),  # 75-84
+    (0.3639, 0.3934, 0.2322, 0.0092, 0.0012),  # 85-99
+)
+# twins: pairs of grown children of one household with the same birth year and last name, different
+# first names: two people, NOT a duplicate registration (unsourced rate)
+TWIN_PAIRS = 0.0006
 BIRTH_STATE_SHARES = {"CB": 0.52, "NY": 0.07, "VA": 0.06, "SC": 0.05, "PA": 0.04, "FL": 0.04,
                       "OH": 0.03, "NJ": 0.03, "GA": 0.03, "CA": 0.03, "TX": 0.02, "MD": 0.03,
                       "IL": 0.02, "OC": 0.03}  # fmt: skip  # unsourced; OC = out of country
@@ -123,6 +146,13 @@ SUFFIX_IN_LAST = 0.0015  # unsourced: suffix typed into last_name ("SMITH JR")
 DORM_SHARE = 0.012  # unsourced: voters living in the two college dorms
 NURSING_SHARE = 0.003  # unsourced: voters living in the nursing home
 LABEL_DRIFT = 0.02  # unsourced: share of pre-2020 votes exported twice (old + new label)
+# Duplicates that simple rules miss (all rates unsourced):
+NAME_CHANGE = 0.6  # share of women's non-consecutive duplicates that are a new surname (marriage)
+NAME_CHANGE_MOVED = 0.7  # ... of which also at a new address
+NAME_CHANGE_MAIDEN_MIDDLE = 0.3  # ... of which the old surname is now the middle name
+NICKNAME_MOVED = 0.4  # share of nickname duplicates also at a new address
+REGDT_DAY_MONTH = 0.002  # registr_dt written DD/MM/YYYY (day and month swapped)
+ZIP_PLUS4_AS_NUMBER = 0.006  # a ZIP+4 read as a number somewhere upstream: zeros lost, 7 digits
 
 
 # --- elections -----------------------------------------------------------------------------

@@ -87,7 +87,8 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
     Columns: person_id, household_id, first/middle/last_name, suffix, sex, birth_year, age,
     race, ethnic, party, birth_state, address, city, zip5, zip4, precinct (index), phone,
-    homeowner, years_at_address, reg_date, special, lean, dem_prob, support, habit.
+    homeowner, years_at_address, reg_date, special, lean, dem_prob, support, habit, twin_of
+    (index of the person's twin, -1 for most people; see ``twin_pairs``).
     """
     pct = places.precincts()
     n_dorm = int(round(cal.DORM_SHARE * n))
@@ -146,7 +147,7 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
 
     # party and latent traits -------------------------------------------------------------------
     parties = list(cal.PARTY_SHARES)
-    party = choice_idx(list(cal.PARTY_SHARES.values()), n, rng)
+    party = party_by_age(age, rng.random(n))  # the same uniforms as one county-wide draw
     head_party = party[np.concatenate([np.cumsum(sizes) - sizes, np.arange(n_home, n)])][hh_all]
     party = np.where((member_all > 0) & (rng.random(n) < 0.6), head_party, party)
     black = race == races.index("B")
@@ -223,6 +224,15 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     birth_state = choice_idx(list(cal.BIRTH_STATE_SHARES.values()), n, rng)
     drivers_lic = rng.random(n) < cal.DRIVERS_LIC_YES
 
+    # twins: two grown children of one household, same birth year and last name (not duplicates) ----
+    grown_child = np.concatenate([grown, np.zeros(n - n_home, bool)])
+    # a second child stream (the phones' one is spawned first): the main stream is untouched
+    older, younger = twin_pairs(hh_all, grown_child, age, first, rng.spawn(1)[0])
+    age[younger] = age[older]
+    last[younger] = last[older]
+    twin_of = np.full(n, -1, dtype=np.int64)
+    twin_of[older], twin_of[younger] = younger, older
+
     vocab = names.first_name_vocab()
     last_vocab = names.load_tables().last
     return pa.table(
@@ -255,8 +265,65 @@ def build_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
             "dem_prob": np.round(dem_prob, 4),
             "support": np.round(support, 4),
             "habit": habit,
+            "twin_of": twin_of,
         }
     ).to_pandas()
+
+
+def party_by_age(age: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Party codes (indices into ``cal.PARTY_SHARES``) from uniforms ``u``, by each person's age band.
+
+    The draw weights of ``cal.PARTY_DRAW_WEIGHTS`` differ by age band (the young register
+    unaffiliated far more often); the inverse CDF uses the uniforms given, so the stream that
+    drew them moves on exactly as with one county-wide draw.
+
+    >>> party_by_age(np.array([20, 80]), np.array([0.0, 0.9999])).tolist()  # DEM first, GRE last
+    [0, 4]
+    >>> parties = list(cal.PARTY_SHARES)
+    >>> u = np.random.default_rng(0).random(20_000)
+    >>> young = party_by_age(np.full(20_000, 20), u) == parties.index("UNA")
+    >>> old = party_by_age(np.full(20_000, 80), u) == parties.index("UNA")
+    >>> bool(young.mean() > old.mean() + 0.15)
+    True
+    """
+    w = np.asarray(cal.PARTY_DRAW_WEIGHTS, dtype=float)
+    cdf = np.cumsum(w / w.sum(1, keepdims=True), axis=1)
+    cdf[:, -1] = 1.0
+    lo = np.array([b[0] for b in cal.AGE_BANDS])
+    band = np.clip(np.searchsorted(lo, age, side="right") - 1, 0, len(lo) - 1)
+    return (np.asarray(u)[:, None] >= cdf[band]).sum(1)
+
+
+def twin_pairs(
+    household: np.ndarray,
+    grown_child: np.ndarray,
+    age: np.ndarray,
+    first: np.ndarray,
+    rng: np.random.Generator,
+    k: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pick ``k`` (default ``cal.TWIN_PAIRS`` x people) pairs of twins: (older, younger) person indices.
+
+    A pair is two grown children living with a parent in one household, with different first
+    names (codes ``first``); the caller gives the younger the older's birth year and last name.
+    Each household gives at most one pair.
+
+    >>> hh = np.array([0, 0, 0, 0, 1, 1])
+    >>> grown = np.array([False, False, True, True, True, True])
+    >>> twin_pairs(hh, grown, np.array([60, 58, 30, 28, 40, 41]), np.array([1, 2, 3, 4, 5, 5]),
+    ...            np.random.default_rng(0), k=1)
+    (array([2]), array([3]))
+    """
+    k = int(round(cal.TWIN_PAIRS * len(household))) if k is None else k
+    idx = np.flatnonzero(grown_child)
+    hh = household[idx]
+    # consecutive grown children of one household (people are in household order)
+    pair = np.flatnonzero((hh[1:] == hh[:-1]) & (first[idx[1:]] != first[idx[:-1]]))
+    pair = pair[np.r_[True, hh[pair][1:] != hh[pair][:-1]]] if len(pair) else pair  # one per household
+    pick = np.sort(rng.choice(pair, size=min(k, len(pair)), replace=False))
+    a, b = idx[pick], idx[pick + 1]
+    older = np.where(age[a] >= age[b], a, b)
+    return older, np.where(older == a, b, a)
 
 
 def street_address(number: np.ndarray, street: np.ndarray, apt: np.ndarray) -> pa.Array:

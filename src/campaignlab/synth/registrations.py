@@ -1,7 +1,9 @@
 """Registrations: the rows of the voter file, before formatting.
 
 Every person has a primary registration; about 1.5% also have a duplicate registration under a
-new NCID and voter_reg_num (often the next number), with a variation of name or address.
+new NCID and voter_reg_num (often the next number), with a variation of name or address: some
+of them made to be missed by simple rules (a married woman's new surname, a nickname at a new
+address).
 Statuses are assigned with the exact NC shares; duplicates are always active or inactive.
 
 >>> import numpy as np
@@ -23,8 +25,12 @@ from campaignlab.synth.people import choice_idx
 from campaignlab.synth.text import take
 
 NCID_PREFIX = "AL"
-VARIATIONS = ("exact", "name_case", "nickname", "middle_initial", "moved_address")
-VARIATION_P = (0.15, 0.20, 0.20, 0.25, 0.20)  # unsourced
+VARIATIONS = ("exact", "name_case", "nickname", "middle_initial", "moved_address", "name_change", "nickname_moved")
+VARIATION_P = (0.15, 0.20, 0.20, 0.25, 0.20)  # unsourced; drawn over the first five variations
+# then, from a child stream: cal.NAME_CHANGE of women's non-consecutive duplicates become
+# "name_change" (a new surname after marriage, years later) and cal.NICKNAME_MOVED of the
+# "nickname" ones "nickname_moved" (a nickname AND a new address). The voter file resolves them:
+# see campaignlab.synth.voterfile.
 
 
 def people_for(voters: int) -> int:
@@ -82,6 +88,12 @@ def build_registrations(people: pd.DataFrame, n_rows: int, rng: np.random.Genera
     soon = base + rng.integers(0, 30, n_dup).astype("timedelta64[D]")
     dup_date = np.where(consecutive, soon, later)
     var_code_dup = choice_idx(VARIATION_P, n_dup, rng)  # codes into VARIATIONS
+    hard = rng.spawn(1)[0]  # the duplicates simple rules miss: a child stream, the main one is untouched
+    female = people["sex"].to_numpy()[dup_people] == "F"
+    marry = female & ~consecutive & (hard.random(n_dup) < cal.NAME_CHANGE)
+    nick_moved = (var_code_dup == VARIATIONS.index("nickname")) & (hard.random(n_dup) < cal.NICKNAME_MOVED)
+    var_code_dup = np.where(nick_moved, VARIATIONS.index("nickname_moved"), var_code_dup)
+    var_code_dup = np.where(marry, VARIATIONS.index("name_change"), var_code_dup)
 
     person_idx = np.concatenate([np.arange(n_people), dup_people])
     ncid = np.concatenate([ncid_num, dup_ncid])

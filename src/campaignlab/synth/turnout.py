@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from campaignlab.synth import calibration as cal
+from campaignlab.synth import places
 from campaignlab.synth.people import sigmoid
 
 REGISTRATION_DEADLINE = 25  # days before election day (NC-like)
@@ -59,8 +60,17 @@ def age_group(age: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(cal.AGE_GROUP_EDGES, age, side="right") - 1, 0, None)
 
 
-def build_turnout(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Generator) -> Turnout:
-    """Eligibility and true turnout probability for every person and election in cal.ELECTIONS."""
+def build_turnout(
+    people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Generator, row_precinct: np.ndarray | None = None
+) -> Turnout:
+    """Eligibility and true turnout probability for every person and election in cal.ELECTIONS.
+
+    ``row_precinct`` (precinct index of each registration row, as laid out in the voter file; by
+    default the person's own precinct) decides who may vote in a MUNICIPAL election: only a
+    resident of a municipality, through the registration the vote would be recorded under (a
+    duplicate registered at a new address counts from its own date). Unincorporated precincts
+    (blank municipality) are never eligible for one.
+    """
     n = len(people)
     elections = cal.ELECTIONS
     n_e = len(elections)
@@ -84,6 +94,10 @@ def build_turnout(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gener
     inactive = _days(regs["inactive_date"])
     birth_year = people["birth_year"].to_numpy()
     cutoff = eday[None, :] - REGISTRATION_DEADLINE
+    if row_precinct is None:
+        row_precinct = people["precinct"].to_numpy()[person]
+    in_town = (places.precincts()["municipality_abbrv"].to_numpy() != "")[np.asarray(row_precinct, dtype=np.int64)]
+    municipal = np.array([e.kind == "MUNICIPAL" for e in elections])[None, :]
 
     party = people["party"].to_numpy()
     kind = np.array([e.kind for e in elections])
@@ -112,6 +126,7 @@ def build_turnout(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gener
         use_dup = has_dup[ix][:, None] & age_ok & (reg_day[d][:, None] <= cutoff)
         eligible = elig_prim | use_dup
         row = np.where(use_dup, d[:, None], p_row[:, None])
+        eligible &= ~municipal | in_town[row]  # municipal elections: residents of a municipality only
         tenure = np.clip((eday[None, :] - start[ix][:, None]) / 365.25, 0, None)
         x = (
             cal.HABIT_SD * habit[ix][:, None]

@@ -113,6 +113,11 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     last = col("last_name")
     suffix = col("suffix")
 
+    # new defects draw from a child stream, so the main stream (every older column) is untouched
+    extra = rng.spawn(1)[0]
+    new_last_code = names.last_name_codes(n, extra)
+    u_move, u_maiden = extra.random(n), extra.random(n)
+
     # duplicate registrations and their variations ----------------------------------------------
     dup_idx = np.flatnonzero(is_dup)
     dup_first = pc.take(first, pa.array(dup_idx))
@@ -120,9 +125,11 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     nick_pos = pc.index_in(dup_first, value_set=keys)
     has_nick = np.zeros(n, bool)
     has_nick[dup_idx] = np.asarray(pc.is_valid(nick_pos).to_numpy(zero_copy_only=False))
-    v_nick = is_dup & (variation == "nickname")
-    variation = np.where(v_nick & ~has_nick, "middle_initial", variation)
-    v_nick = is_dup & (variation == "nickname")
+    nick_kinds = ["nickname", "nickname_moved"]
+    v_nick = is_dup & np.isin(variation, nick_kinds)
+    no_nick = v_nick & ~has_nick  # no nickname for this first name: the other half of the variation
+    variation = np.where(no_nick, np.where(variation == "nickname", "middle_initial", "moved_address"), variation)
+    v_nick = is_dup & np.isin(variation, nick_kinds)
     nick_full = pa.nulls(n, pa.string())
     nick_vals = pc.take(pa.array(list(names.DUPLICATE_NICKNAME.values())), nick_pos)
     nick_full = pc.take(pa.concat_arrays([nick_vals, pa.array([None], pa.string())]),
@@ -133,14 +140,28 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     v_mid = is_dup & (variation == "middle_initial")
     middle = where(v_mid, pc.utf8_slice_codeunits(middle, 0, 1), middle)
     v_case = is_dup & (variation == "name_case")
+    # a new surname (marriage): another surname of the vocabulary, sometimes the old one as middle name
+    v_name = is_dup & (variation == "name_change")
+    last_vocab = names.load_tables().last
+    new_last = text.take(last_vocab, new_last_code)
+    same = np.asarray(pc.fill_null(pc.equal(new_last, last), False).to_numpy(zero_copy_only=False))
+    new_last = where(same, text.take(last_vocab, (new_last_code + 1) % len(last_vocab)), new_last)
+    maiden_middle = v_name & (u_maiden < cal.NAME_CHANGE_MAIDEN_MIDDLE)
+    middle = where(maiden_middle, last, middle)
+    old_last = last
+    last = where(v_name, new_last, last)
 
     # addresses (moved duplicates live somewhere else in the county) -------------------------
-    v_move = is_dup & (variation == "moved_address")
+    want_move = is_dup & (np.isin(variation, ["moved_address", "nickname_moved"])
+                          | (v_name & (u_move < cal.NAME_CHANGE_MOVED)))  # fmt: skip
     regular = np.flatnonzero(people["special"].to_numpy() == "")
     donor = regular[rng.integers(0, len(regular), n)]
     hh = people["household_id"].to_numpy()
-    v_move &= hh[donor] != hh[pi]
-    variation = np.where(is_dup & (variation == "moved_address") & ~v_move, "exact", variation)
+    v_move = want_move & (hh[donor] != hh[pi])
+    stayed = want_move & ~v_move  # the donor was the same household: no move after all
+    variation = np.where(stayed & (variation == "moved_address"), "exact", variation)
+    variation = np.where(stayed & (variation == "nickname_moved"), "nickname", variation)
+    variation = np.where(v_name & v_move, "name_change_moved", variation)
     home = np.where(v_move, donor, pi)
     home_arr = pa.array(home)
 
@@ -155,11 +176,25 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     ncid_num = regs["ncid_num"].to_numpy()
     consecutive = is_dup & (ncid_num - 1 == ncid_num[dup_of_row])
     d = dup_idx
+    renamed = _np(pc.take(text.join(pc.binary_join_element_wise("; last name", old_last, "->", " "), last),
+                          pa.array(d)))  # fmt: skip
     detail = ("duplicate of " + _np(pc.take(ncid, pa.array(dup_of_row[d]))).astype(str) + "; variation="
-              + variation[d] + np.where(consecutive[d], "; consecutive id", ""))  # fmt: skip
+              + variation[d] + np.where(consecutive[d], "; consecutive id", "")
+              + np.where(v_name[d], renamed.astype(str), ""))  # fmt: skip
     full_detail = np.empty(n, dtype=object)
     full_detail[d] = detail
     record(is_dup, "duplicate_registration", full_detail)
+    # twins (people.twin_pairs): two people a rule on last name + address + birth year would merge
+    twin_of = people["twin_of"].to_numpy() if "twin_of" in people else np.full(len(people), -1)
+    prim = np.zeros(len(people), dtype=np.int64)
+    prim[pi[~is_dup]] = np.flatnonzero(~is_dup)
+    has_twin = np.flatnonzero(twin_of >= 0)
+    twin_row = np.zeros(n, bool)
+    twin_row[prim[has_twin]] = True
+    twin_detail = np.empty(n, dtype=object)
+    twin_detail[prim[has_twin]] = ("twin of " + _np(pc.take(ncid, pa.array(prim[twin_of[has_twin]]))).astype(str)
+                                   + ": two people, not a duplicate")  # fmt: skip
+    record(twin_row, "twin_not_duplicate", twin_detail)
 
     # case and suffix noise ---------------------------------------------------------------------
     noisy_case = _pick(~is_dup, cal.NAME_CASE, rng) | v_case
@@ -186,6 +221,10 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     blank_addr = removed | confidential
     zip9 = rng.random(n) < cal.ZIP9_SHARE
     res_zip = where(zip9, pc.binary_join_element_wise(zip5, zip4, ""), zip5)
+    # a ZIP+4 that went through a number somewhere upstream: its leading zeros are gone (7 digits here)
+    as_number = _pick(zip9 & ~blank_addr, cal.ZIP_PLUS4_AS_NUMBER, extra)
+    record(as_number, "zip_plus4_as_number", pc.binary_join_element_wise("true zip_code ", res_zip, ""))
+    res_zip = where(as_number, pc.utf8_ltrim(res_zip, "0"), res_zip)
     mail_kind = rng.random(n)
     mail_same = (mail_kind < cal.MAIL_SAME_AS_RES) & ~blank_addr
     mail_box = (mail_kind >= cal.MAIL_SAME_AS_RES) & (mail_kind < cal.MAIL_SAME_AS_RES + cal.MAIL_PO_BOX) & ~blank_addr
@@ -215,6 +254,13 @@ def build_voterfile(people: pd.DataFrame, regs: pd.DataFrame, rng: np.random.Gen
     true_txt = pc.binary_join_element_wise("true registr_dt ", true_dt, "")
     record(ph1900, "registr_dt_1900", true_txt)
     record(hashed, "registr_dt_hash", true_txt)
+    # day and month swapped (DD/MM/YYYY): unreadable when the day is past 12, silently wrong otherwise
+    month, day = pc.utf8_slice_codeunits(true_dt, 0, 2), pc.utf8_slice_codeunits(true_dt, 3, 5)
+    differ = np.asarray(pc.not_equal(month, day).to_numpy(zero_copy_only=False))
+    swapped = _pick(differ & ~ph1900 & ~hashed, cal.REGDT_DAY_MONTH, extra)
+    swapped_dt = pc.binary_join_element_wise(day, month, pc.utf8_slice_codeunits(true_dt, 6, 10), "/")
+    reg_dt = where(swapped, swapped_dt, reg_dt)
+    record(swapped, "registr_dt_day_month_swapped", true_txt)
     birth_year = people["birth_year"].to_numpy()[pi].astype(np.int64)
     bad_age = _pick(np.ones(n, bool), cal.IMPOSSIBLE_AGE, rng)
     # a placeholder year, or the true year off by a century or two: which ages those give varies by county

@@ -9,6 +9,19 @@
 [nan, '4321', nan, '1234', nan, nan, nan]
 >>> out["zip_issue"].tolist()
 [nan, nan, 'leading zeros restored', nan, 'leading zeros restored', 'not a ZIP code', 'missing']
+
+A ZIP+4 that was read as a number upstream lost its leading zeros too: 00307 + 7505 arrives as
+``3077505`` (7 digits; 8 for ZIPs starting with one zero). Padded back to 9 digits, its first five
+are the ZIP, and it gets its own reason (cutting the first five of ``3077505`` would give ``30775``,
+a ZIP in another state):
+
+>>> out, report = normalize_zip(pd.DataFrame({"zip_code": ["3077505", "12345678", "0"]}))
+>>> out["zip5"].tolist(), out["zip4"].tolist()
+(['00307', '01234', nan], ['7505', '5678', nan])
+>>> out["zip_issue"].tolist()
+['ZIP+4 read as a number: leading zeros restored', 'ZIP+4 read as a number: leading zeros restored', 'not a ZIP code']
+>>> report.changes["ZIP+4 read as a number: leading zeros restored"]
+2
 """
 
 from __future__ import annotations
@@ -21,6 +34,9 @@ import pandas as pd
 from campaignlab.voterfile.report import StepReport, empty_aside, require_columns
 
 __all__ = ["normalize_zip"]
+
+#: The reason given to a 7-8 digit value: a ZIP+4 that went through a number and lost its zeros.
+PLUS4_AS_NUMBER = "ZIP+4 read as a number: leading zeros restored"
 
 
 def _by_unique(raw: pd.Series, func) -> tuple[np.ndarray, ...]:
@@ -45,7 +61,8 @@ def _zip_parts(u: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     zip4 = padded.str[5:9].where(nine | short9)
     zip5 = zip5.where(zip5 != "00000")
     issue = pd.Series(pd.NA, index=u.index, dtype="str")
-    issue = issue.mask(short5 | short9, "leading zeros restored")
+    issue = issue.mask(short5, "leading zeros restored")
+    issue = issue.mask(short9, PLUS4_AS_NUMBER)
     issue = issue.mask(~ok | (padded.str[:5] == "00000"), "not a ZIP code")
     return zip5, zip4, issue
 
@@ -61,7 +78,9 @@ def normalize_zip(
     """Add a 5-digit ZIP column (text), the +4 apart, and a reason when a ZIP is missing or fixed.
 
     3-4 digit values (``"304"``, ``304.0`` from Excel) get their leading zeros back; 9-digit and
-    ``12345-6789`` values are split; anything else becomes missing with ``"not a ZIP code"``.
+    ``12345-6789`` values are split; 7-8 digit values are a ZIP+4 read as a number (``3077505`` is
+    00307-7505): padded to 9 digits and split, with their own reason; anything else becomes
+    missing with ``"not a ZIP code"``.
     Numbers are accepted (a file read without ``dtype=str``) but their zeros are guesses: read
     ZIPs as text. The input column is kept as it was.
 
@@ -92,6 +111,7 @@ def normalize_zip(
     counts = result[issue_col].value_counts()
     changes = {
         "leading zeros restored": int(counts.get("leading zeros restored", 0)),
+        PLUS4_AS_NUMBER: int(counts.get(PLUS4_AS_NUMBER, 0)),
         "ZIP -> missing: not a ZIP code": int(counts.get("not a ZIP code", 0)),
         "ZIP+4 split off": int(result[zip4_out].notna().sum()) if zip4_out else 0,
     }
