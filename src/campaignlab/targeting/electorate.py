@@ -10,6 +10,8 @@ reason. Inactive voters are still registered: they stay in, flagged. A registrat
 the file does not know (a placeholder such as 01/01/1900 or ``##/##/####``) is kept by
 default, flagged: those are mostly old records converted from an earlier system.
 Municipal elections are for residents of a municipality only: pass ``municipality=``.
+The electorate has one row per registration: resolve duplicate registrations first
+(:func:`campaignlab.voterfile.resolve_duplicates`) to count people, not rows.
 
 >>> import pandas as pd
 >>> voters = pd.DataFrame({
