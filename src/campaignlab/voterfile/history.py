@@ -236,7 +236,7 @@ def carry_history_over(
     >>> moved[["ncid", "election_lbl", "moved_from"]].values.tolist()
     [['AL2', '11/03/2020', 'AL1'], ['AL2', '11/08/2016', nan], ['AL3', '11/03/2020', nan]]
     >>> report.reasons, report.flags
-    ({'vote already recorded under the kept registration for this election': 1}, {'votes moved to the kept registration': 1})
+    ({'already voted under the kept registration': 1}, {'votes moved to the kept registration': 1})
     """
     require_columns(history, {"id": id, "election": election}, "carry_history_over")
     require_columns(set_aside, {"id": id, "kept_id": kept_id}, "carry_history_over")
@@ -257,7 +257,7 @@ def carry_history_over(
     clash = key.duplicated(["id", "el"]).to_numpy() & key["moved"].to_numpy()
     drop = np.zeros(n, dtype=bool)
     drop[key["pos"].to_numpy()[clash]] = True
-    aside = reasons_frame(out.iloc[np.flatnonzero(drop)], "vote already recorded under the kept registration for this election")
+    aside = reasons_frame(out.iloc[np.flatnonzero(drop)], "already voted under the kept registration")
     result = out.iloc[np.flatnonzero(~drop)]
     flags = {"votes moved to the kept registration": int((moved & ~drop).sum())}
     report = StepReport("carry_history_over", n, len(result), aside, flags=flags)
