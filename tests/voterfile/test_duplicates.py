@@ -27,10 +27,26 @@ def test_flag_and_resolve(voters, run_pure):
 def test_resolve_prefers_active():
     f = pd.DataFrame({"ncid": ["A", "B"], "duplicate_group": ["A", "A"], "registr_dt": ["01/01/2000", "01/01/2020"],
                       "status_cd": ["A", "I"]})  # fmt: skip
-    kept, _ = resolve_duplicates(f)
+    kept, report = resolve_duplicates(f)
     assert kept["ncid"].tolist() == ["A"]
-    kept, _ = resolve_duplicates(f, prefer_active=False)
+    # the reason says why the later registration was set aside: not "the latest was kept"
+    assert report.reasons == {"duplicate registration: kept one with a better status (active first)": 1}
+    kept, report = resolve_duplicates(f, prefer_active=False)
     assert kept["ncid"].tolist() == ["B"]
+    assert report.reasons == {"duplicate registration: kept the latest of its group": 1}
+
+
+def test_resolve_reasons_per_row():
+    """Removed < active: better status; among two actives: the latest; ties to the higher ID."""
+    f = pd.DataFrame({"ncid": ["A", "B", "C", "D", "E"], "duplicate_group": ["A", "A", "A", "D", "D"],
+                      "registr_dt": ["01/01/2000", "01/01/2020", "01/01/2010", "05/05/2005", "05/05/2005"],
+                      "status_cd": ["A", "R", "A", "I", "I"]})  # fmt: skip
+    kept, report = resolve_duplicates(f)
+    assert kept["ncid"].tolist() == ["C", "E"]
+    why = report.set_aside.set_index("ncid")[["kept_id", "reason"]]
+    assert why.loc["B", "reason"].endswith("better status (active first)") and why.loc["B", "kept_id"] == "C"
+    assert why.loc["A", "reason"].endswith("the latest of its group")
+    assert why.loc["D", "kept_id"] == "E"
 
 
 def test_bad_input(voters):

@@ -85,3 +85,49 @@ def test_history_from_wide_edge_cases(run_pure):
         history_from_wide(pd.DataFrame({"SOS_VOTERID": ["OH1"]}))
     with pytest.raises(ValueError, match="does not name an election"):
         history_from_wide(wide, elections=["SOS_VOTERID"])
+
+
+def test_carry_history_over(run_pure):
+    from campaignlab.voterfile import carry_history_over
+
+    hist = pd.DataFrame({
+        "ncid": ["AL1", "AL1", "AL2", "AL2", "AL2", "AL3", "AL4"],
+        "election_lbl": ["11/08/2016", "11/03/2020", "11/08/2016", "11/08/2016", "11/05/2024",
+                         "11/03/2020", "11/03/2020"],
+    })  # fmt: skip
+    aside = pd.DataFrame({"ncid": ["AL1", "AL4", "AL7"], "kept_id": ["AL2", "AL3", "AL8"]})
+    out, report = run_pure(carry_history_over, hist, aside)
+    # AL1's 2016 vote is already on AL2; its 2020 vote moves. AL2's own label-drift pair is untouched.
+    assert sorted(map(tuple, out[["ncid", "election_lbl"]].values.tolist())) == [
+        ("AL2", "11/03/2020"), ("AL2", "11/05/2024"), ("AL2", "11/08/2016"), ("AL2", "11/08/2016"),
+        ("AL3", "11/03/2020"),
+    ]
+    assert report.set_aside["moved_from"].tolist() == ["AL1", "AL4"]
+    assert report.flags == {"votes moved to the kept registration": 1}
+    assert out.loc[out["moved_from"].notna(), "ncid"].tolist() == ["AL2"]
+    assert not out["ncid"].isin(aside["ncid"]).any()  # no vote stays on a set-aside ID
+
+
+def test_carry_history_over_refuses_chains_and_two_targets():
+    from campaignlab.voterfile import carry_history_over
+
+    hist = pd.DataFrame({"ncid": ["AL1"], "election_lbl": ["11/08/2016"]})
+    with pytest.raises(ValueError, match="twice"):
+        carry_history_over(hist, pd.DataFrame({"ncid": ["AL1", "AL1"], "kept_id": ["AL2", "AL3"]}))
+    with pytest.raises(ValueError, match="chain"):
+        carry_history_over(hist, pd.DataFrame({"ncid": ["AL1", "AL2"], "kept_id": ["AL2", "AL3"]}))
+
+
+def test_carry_history_over_after_resolve_duplicates():
+    """The set-aside table of resolve_duplicates plugs straight in, and no vote is lost."""
+    from campaignlab.voterfile import carry_history_over, resolve_duplicates
+
+    voters = pd.DataFrame({"ncid": ["AL1", "AL2", "AL3"], "duplicate_group": ["AL1", "AL1", None],
+                           "registr_dt": ["01/02/1990", "05/06/2020", "03/03/2003"],
+                           "status_cd": ["A", "I", "A"]})  # fmt: skip
+    kept, r = resolve_duplicates(voters)
+    assert kept["ncid"].tolist() == ["AL1", "AL3"]  # active beats a later inactive registration
+    hist = pd.DataFrame({"ncid": ["AL2", "AL1", "AL3"], "election_lbl": ["11/05/2024", "11/08/2016", "11/05/2024"]})
+    out, report = carry_history_over(hist, r.set_aside)
+    assert out.groupby("ncid").size().to_dict() == {"AL1": 2, "AL3": 1}
+    assert report.rows_set_aside == 0

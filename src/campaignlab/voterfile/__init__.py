@@ -27,6 +27,7 @@ from campaignlab.voterfile.addresses import normalize_address
 from campaignlab.voterfile.dates import parse_registration_dates
 from campaignlab.voterfile.duplicates import flag_duplicate_registrations, resolve_duplicates
 from campaignlab.voterfile.history import (
+    carry_history_over,
     dedupe_history,
     history_from_wide,
     pivot_history,
@@ -76,6 +77,7 @@ __all__ = [
     "assign_households",
     "match_list",
     "dedupe_history",
+    "carry_history_over",
     "pivot_history",
     "history_from_wide",
     "voted_k_of_n",

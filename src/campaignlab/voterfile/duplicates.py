@@ -327,7 +327,9 @@ def resolve_duplicates(
 
     Returns:
         ``(one row per person, report)``; ``report.set_aside`` has the dropped registrations
-        with ``kept_id`` (the registration kept instead) and ``reason``.
+        with ``kept_id`` (the registration kept instead) and ``reason`` (a better status, or
+        the latest of its group). Pass it to :func:`~campaignlab.voterfile.history.carry_history_over`
+        to move their votes to the kept registration.
 
     >>> resolve_duplicates(pd.DataFrame({"ncid": ["AL1"], "registr_dt": ["01/01/2000"]}), status=None)
     Traceback (most recent call last):
@@ -364,7 +366,11 @@ def resolve_duplicates(
     keep[drop_pos] = False
     aside = voters.iloc[drop_pos].copy()
     aside["kept_id"] = pd.array(kept_id.reindex(sub.loc[~first, "g"]).to_numpy(), dtype="str")
-    aside = reasons_frame(aside, "duplicate registration: kept the latest of its group")
+    kept_rank = sub.loc[first].set_index("g")["rank"].reindex(sub.loc[~first, "g"]).to_numpy()
+    better = kept_rank < sub.loc[~first, "rank"].to_numpy()
+    why = np.where(better, "duplicate registration: kept one with a better status (active first)",
+                   "duplicate registration: kept the latest of its group")  # fmt: skip
+    aside = reasons_frame(aside, pd.Series(why, dtype="str"))
     result = voters[keep]  # a boolean filter: much faster than a take on arrow text columns
     report = StepReport("resolve_duplicates", len(voters), len(result), aside,
                         flags={"groups resolved": int(first.sum())})  # fmt: skip

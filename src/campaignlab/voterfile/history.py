@@ -36,7 +36,7 @@ import pandas as pd
 from campaignlab.voterfile.layouts import wide_history_columns
 from campaignlab.voterfile.report import StepReport, empty_aside, reasons_frame, require_columns
 
-__all__ = ["dedupe_history", "pivot_history", "voted_k_of_n", "history_from_wide", "LABEL_DRIFT"]
+__all__ = ["dedupe_history", "carry_history_over", "pivot_history", "voted_k_of_n", "history_from_wide", "LABEL_DRIFT"]
 
 #: Old NC voting-method label -> its current name.
 LABEL_DRIFT = {
@@ -198,6 +198,69 @@ def dedupe_history(
     aside = reasons_frame(history.iloc[np.flatnonzero(aside_mask)], pd.Series(reason[aside_mask], dtype="str"))
     result = history.iloc[np.flatnonzero(~aside_mask)]
     report = StepReport("dedupe_history", n, len(result), aside)
+    return result, report
+
+
+def carry_history_over(
+    history: pd.DataFrame,
+    set_aside: pd.DataFrame,
+    *,
+    id: str = "ncid",
+    kept_id: str = "kept_id",
+    election: str = "election_lbl",
+    moved_from: str = "moved_from",
+) -> tuple[pd.DataFrame, StepReport]:
+    """Move the votes of set-aside duplicate registrations to the registration kept instead.
+
+    When two registrations are one person and one is set aside, its votes still belong to
+    that person: left under the set-aside ID they vanish from the kept record's history,
+    and the person looks like a rarer voter than they are. Each vote row of a set-aside ID
+    gets the kept ID (the old ID stays in ``moved_from``). A moved row is set aside, with a
+    reason, when the kept registration already has a vote in that election (one person votes
+    once per election); rows that were not moved are never touched (label drift is
+    :func:`dedupe_history`'s job).
+
+    Args:
+        history: long vote history (not modified).
+        set_aside: the set-aside registrations, one row per ID, with the ID kept instead:
+            ``report.set_aside`` of :func:`resolve_duplicates` (``kept_id``) or any table
+            with ``id`` and ``kept_id`` columns.
+        id, kept_id, election: column names.
+        moved_from: new column: the ID a moved vote was recorded under (blank for the rest).
+
+    >>> import pandas as pd
+    >>> hist = pd.DataFrame({"ncid": ["AL1", "AL1", "AL2", "AL3"],
+    ...                      "election_lbl": ["11/08/2016", "11/03/2020", "11/08/2016", "11/03/2020"]})
+    >>> aside = pd.DataFrame({"ncid": ["AL1"], "kept_id": ["AL2"]})  # AL1 and AL2: one person
+    >>> moved, report = carry_history_over(hist, aside)
+    >>> moved[["ncid", "election_lbl", "moved_from"]].values.tolist()
+    [['AL2', '11/03/2020', 'AL1'], ['AL2', '11/08/2016', nan], ['AL3', '11/03/2020', nan]]
+    >>> report.reasons, report.flags
+    ({'already voted under the kept registration': 1}, {'votes moved to the kept registration': 1})
+    """
+    require_columns(history, {"id": id, "election": election}, "carry_history_over")
+    require_columns(set_aside, {"id": id, "kept_id": kept_id}, "carry_history_over")
+    pairs = set_aside[[id, kept_id]].dropna()
+    if pairs[id].duplicated().any():
+        raise ValueError(f"carry_history_over: an ID appears twice in set_aside[{id!r}]; give each one kept ID")
+    if pairs[id].isin(pairs[kept_id]).any():
+        raise ValueError(f"carry_history_over: a set-aside ID is also someone's {kept_id!r}: resolve the chain first")
+    new_id = pairs.set_index(id)[kept_id]
+    n = len(history)
+    target = history[id].map(new_id)
+    moved = target.notna().to_numpy()
+    out = history.copy()
+    out[moved_from] = pd.array(np.where(moved, history[id].to_numpy(dtype=object), None), dtype="str")
+    out[id] = target.where(moved, history[id]).astype(history[id].dtype)
+    key = pd.DataFrame({"id": out[id].to_numpy(), "el": out[election].to_numpy(), "moved": moved,
+                        "pos": np.arange(n)}).sort_values(["id", "el", "moved", "pos"], kind="stable")  # fmt: skip
+    clash = key.duplicated(["id", "el"]).to_numpy() & key["moved"].to_numpy()
+    drop = np.zeros(n, dtype=bool)
+    drop[key["pos"].to_numpy()[clash]] = True
+    aside = reasons_frame(out.iloc[np.flatnonzero(drop)], "already voted under the kept registration")
+    result = out.iloc[np.flatnonzero(~drop)]
+    flags = {"votes moved to the kept registration": int((moved & ~drop).sum())}
+    report = StepReport("carry_history_over", n, len(result), aside, flags=flags)
     return result, report
 
 
