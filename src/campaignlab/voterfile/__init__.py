@@ -41,6 +41,7 @@ from campaignlab.voterfile.layouts import (
     detect_layout,
     suggest_column_map,
 )
+from campaignlab.voterfile.linkage import LinkResult, link_list
 from campaignlab.voterfile.matching import match_list
 from campaignlab.voterfile.names import matching_key, normalize_names
 from campaignlab.voterfile.phones import flag_shared_phones, normalize_phone
@@ -74,6 +75,8 @@ __all__ = [
     "resolve_duplicates",
     "assign_households",
     "match_list",
+    "link_list",
+    "LinkResult",
     "dedupe_history",
     "pivot_history",
     "history_from_wide",
