@@ -66,6 +66,7 @@ import numpy as np
 import pandas as pd
 
 from campaignlab.voterfile.matching import LIST_COLUMNS, VOTER_COLUMNS, _prep
+from campaignlab.voterfile.names import phonetic_key
 from campaignlab.voterfile.report import StepReport, reasons_frame, require_columns
 
 __all__ = ["link_list", "LinkResult", "LINK_LIST_COLUMNS", "LINK_VOTER_COLUMNS"]
@@ -86,7 +87,7 @@ NAME_DIFFERS = "first or last name differs (a relative at the same address?)"
 NO_NAME = "no voter with a similar name"
 UNLIKELY = "best candidate is unlikely (probability below the review threshold)"
 
-_FIELDS = ["first", "first_canon", "middle", "last", "last_key", "first_init", "zip5", "phone", "address",
+_FIELDS = ["first", "first_canon", "first_key", "middle", "last", "last_key", "first_init", "zip5", "phone", "address",
            "street", "city", "email", "birth_year"]  # fmt: skip
 
 
@@ -189,6 +190,7 @@ class LinkResult:
 def _prepare(frame: pd.DataFrame, cols: Mapping[str, str | None]) -> pd.DataFrame:
     p = _prep(frame, cols)
     p["first_init"] = p["first"].str[:1]
+    p["first_key"] = phonetic_key(p["first"])  # WALTEER and WALTER sound alike
     if cols.get("email"):
         e = frame[cols["email"]].astype("str").str.strip().str.lower()
         p["email"] = pd.array(e.where(e.str.contains(r"^[^@\s]+@[^@\s]+\.[a-z]+$", regex=True)).to_numpy(), dtype="str")
@@ -356,8 +358,10 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
 
     have = {f for f in ("email", "birth_year") if L[f].notna().any() and V[f].notna().any()}
     comps = _comparisons(have)
-    rules = [block_on("last_key", "zip5"), block_on("first_canon", "last_key"), block_on("phone"),
-             block_on("address", "first_init"), block_on("last", "first_init")]  # fmt: skip
+    # blocking: only pairs sharing one of these are compared (a state file has 10^12 pairs);
+    # every key is narrow enough that a county of 16 ZIPs and a million voters stays small
+    rules = [block_on("first_canon", "last_key"), block_on("first_key", "last_key"), block_on("phone"), block_on("address", "first_init"),
+             block_on("last_key", "zip5", "first_init")]  # fmt: skip
     if "email" in have:
         rules.append(block_on("email"))
     settings = SettingsCreator(
@@ -367,7 +371,11 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
         max_iterations=20, em_convergence=0.001)  # fmt: skip
     con = duckdb.connect()
     try:
-        con.execute("SET threads TO 2")
+        import psutil
+
+        # spill to disk rather than take the machine's memory (DuckDB's default is 80% of it)
+        limit_gb = max(1, int(psutil.virtual_memory().total * 0.3 / 1024**3))
+        con.execute(f"SET memory_limit = '{limit_gb}GB'")
         db = DuckDBAPI(con)
         left = db.register(_arrow(L), table_name="list_rows")
         right = db.register(_arrow(V), table_name="voter_rows")
@@ -379,7 +387,10 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
         stage("trained" if do_train else "fixed parameters")
         floor = min(review_threshold / 100, 1e-7)
         pred = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-        cand = pred.as_pandas_dataframe()
+        gammas = ", ".join(f"gamma_{c['output_column_name']}" for c in comps)
+        cand = con.execute(  # only what the decision needs: not the compared values of every pair
+            f"SELECT match_weight, match_probability, source_dataset_l, unique_id_l, unique_id_r, {gammas} "
+            f"FROM {pred.physical_name}").df()  # fmt: skip
         model = linker.misc.save_model_to_json()
     finally:
         con.close()
@@ -414,13 +425,12 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
     bstrong = b["strong"].fillna(False).to_numpy(dtype=bool)
     bev = b["ev"].fillna("").to_numpy(dtype=object)
     words = [set(e.split()) for e in bev]
-    name_agrees = np.array([bool(w & {"first", "nickname"}) and "last" in w for w in words], dtype=bool)
     names_close = np.array([bool(w & {"first", "nickname", "first~", "middle-as-first"}) and bool(w & {"last", "last~"})
                             for w in words], dtype=bool)  # fmt: skip
     clear = bw - sw >= margin
     sure = (bp >= threshold) & bstrong | (bp >= zip_threshold) & bsup
     matched = has & sure & clear & names_close
-    review = has & ~matched & ((bp >= review_threshold) | name_agrees)
+    review = has & ~matched & ((bp >= review_threshold) | names_close)
     reason = np.full(n, None, dtype=object)
     reason[review & ~bsup] = NAME_ONLY
     reason[review & bsup & ~clear] = AMBIGUOUS
