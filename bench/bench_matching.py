@@ -54,6 +54,20 @@ def _run(which: str, conn) -> None:
     """In a forked child: run one matcher on the loaded data, send back scores, time, memory."""
     signups, voters, truth, regs = _STATE["data"]
     base = _rss_gb()
+    if _STATE.get("memory_cap_gb"):  # a MemoryError here, not the kernel's OOM killer for everyone
+        import psutil
+
+        vm = psutil.Process().memory_info().vms
+        cap = int(vm + _STATE["memory_cap_gb"] * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    try:
+        _match(which, signups, voters, truth, regs, base, conn)
+    except MemoryError:
+        conn.send({"error": f"MemoryError (over {_STATE['memory_cap_gb']} GB more)"})
+        conn.close()
+
+
+def _match(which, signups, voters, truth, regs, base, conn) -> None:
     t0 = time.perf_counter()
     if which == "rules":
         matched, _ = vf.match_list(signups, voters, voter_columns=VOTER_MAP)
@@ -75,21 +89,33 @@ def compare(title: str, signups, voters, truth, regs) -> None:
         a, b = ctx.Pipe(duplex=False)
         p = ctx.Process(target=_run, args=(which, b))
         p.start()
-        out[which] = a.recv()
+        if a.poll(_STATE.get("timeout", 3600)):
+            out[which] = a.recv()
+        else:
+            out[which] = {"error": f"stopped after {_STATE.get('timeout')} s"}
+            p.terminate()
         p.join()
     print(f"\n{title}: {len(signups):,} list rows ({int((truth['kind'] == 'on_file').sum()):,} on the file, "
           f"{int((truth['kind'] == 'hard_negative').sum()):,} hard negatives) against {len(voters):,} registrations")  # fmt: skip
     print(f"  {'':<34}{'match_list (rules)':>20}{'link_list (splink)':>20}")
     r, s = out["rules"], out["splink"]
-    rows = [("matched", f"{r['matched']:,}", f"{s['matched']:,}"),
-            ("precision of matched", f"{r['precision']:.3f}", f"{s['precision']:.3f}"),
-            ("recall in matched", f"{r['recall']:.3f}", f"{s['recall']:.3f}"),
-            ("recall in matched + needs review", "(no review)", f"{s['recall_with_review']:.3f}"),
-            ("hard negatives matched", f"{r['hard_negatives_matched']:.1%}", f"{s['hard_negatives_matched']:.1%}"),
-            ("time (s, wall)", f"{r['seconds']:.1f}", f"{s['seconds']:.1f}"),
-            ("peak memory above the data (GB)", f"{r['peak_gb']:.2f}", f"{s['peak_gb']:.2f}")]  # fmt: skip
-    for name, a, b in rows:
-        print(f"  {name:<34}{a:>20}{b:>20}")
+
+    def cell(res, key, fmt):
+        return fmt.format(res[key]) if key in res else res.get("error", "-")[:18]
+
+    rows = [("matched", "matched", "{:,}"), ("precision of matched", "precision", "{:.3f}"),
+            ("recall in matched", "recall", "{:.3f}"),
+            ("recall in matched + needs review", "recall_with_review", "{:.3f}"),
+            ("hard negatives matched", "hard_negatives_matched", "{:.1%}"),
+            ("time (s, wall)", "seconds", "{:.1f}"), ("peak memory above the data (GB)", "peak_gb", "{:.2f}")]  # fmt: skip
+    for name, key, fmt in rows:
+        a = "(no review)" if key == "recall_with_review" and "error" not in r else cell(r, key, fmt)
+        print(f"  {name:<34}{a:>20}{cell(s, key, fmt):>20}")
+    for name, res in (("match_list", r), ("link_list", s)):
+        if "error" in res:
+            print(f"  {name}: {res['error']}")
+    if "error" in r or "error" in s:
+        return out
     print(f"  time ratio splink / rules: {s['seconds'] / max(r['seconds'], 1e-9):.2f}x")
     return out
 
@@ -101,7 +127,10 @@ def main() -> None:
     parser.add_argument("--scale-list", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-scale", action="store_true", help="only the county comparison")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a matcher is stopped")
+    parser.add_argument("--memory-cap", type=float, default=12, help="GB a matcher may add (then MemoryError)")
     args = parser.parse_args()
+    _STATE.update(timeout=args.timeout, memory_cap_gb=args.memory_cap)
 
     voters, _ = vf.read_voter_file(data.path("voters"))
     voters, _ = vf.flag_duplicate_registrations(voters, as_of_year=2026)
@@ -125,6 +154,8 @@ def main() -> None:
         signups, truth = build_match_list(big, people, regs, size=args.scale_list, seed=args.seed)
         print(f"read, duplicates flagged and list built in {time.perf_counter() - t0:.1f} s (not counted)")
         res = compare("Scale", signups, big, truth, regs)
+        if "error" in res["splink"]:
+            return
         t = res["splink"]["seconds"]
         print(f"  target: link_list {args.scale_list:,} x {args.scale_voters:,} in <= 120 s -> "
               f"{t:.1f} s {'OK' if t <= 120 else 'MISSED'}")  # fmt: skip

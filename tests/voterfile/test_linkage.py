@@ -122,3 +122,13 @@ def test_error_messages(voters, signups):
         link_list(signups, voters, list_columns={"email": None, "last": None})
     with pytest.raises(TypeError, match="DataFrame"):
         link_list(signups.to_dict(), voters)
+
+
+def test_fixed_parameters_meet_the_targets_too(county):
+    """train=False (what a small list gets): the starting m/u values alone are trustworthy."""
+    voters, people, regs = county
+    signups, truth = build_match_list(voters, people, regs, size=2000, seed=9)
+    r = link_list(signups, voters, list_columns=LIST_MAP, voter_columns=VOTER_MAP, train=False)
+    s = score_matches(r.matched, truth, regs, review=r.needs_review)
+    assert "not trained" in r.report.notes[0]
+    assert s["precision"] >= 0.97 and s["recall_with_review"] >= 0.95 and s["hard_negatives_matched"] <= 0.02, s

@@ -22,8 +22,8 @@ The result comes in **three parts**:
 Counts reconcile (list rows = matched + needs review + not found) in ``report``, a
 ``StepReport`` like every other step's. The model is trained on the data it matches
 (``train="auto"``: when the list has 500+ rows and the file 5,000+ voters), with seeded
-sampling, so the same inputs give the same output; smaller inputs use fixed starting values
-(m and u set from the synthetic county). ``match_list`` (``matching.py``) stays the small,
+sampling, so the same inputs give the same output; smaller inputs use fixed values (m and u
+trained once on the synthetic county). ``match_list`` (``matching.py``) stays the small,
 transparent rule-based matcher the lessons teach with.
 
 Toolchain: ``splink==5.0.0`` (pin ``<6``: v5 registers tables with
@@ -58,7 +58,9 @@ True
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -87,6 +89,9 @@ NAME_DIFFERS = "first or last name differs (a relative at the same address?)"
 NO_NAME = "no voter with a similar name"
 UNLIKELY = "best candidate is unlikely (probability below the review threshold)"
 
+#: the smallest m probability a trained level keeps (no level is a veto)
+M_FLOOR = 0.005
+
 _FIELDS = ["first", "first_canon", "first_key", "middle", "last", "last_key", "first_init", "zip5", "phone", "address",
            "street", "city", "email", "birth_year"]  # fmt: skip
 
@@ -105,45 +110,47 @@ def _exact_else(col: str, label: str, m: float, u: float) -> dict:
 
 
 def _comparisons(have: set[str]) -> list[dict]:
-    """The model's comparisons with starting m/u values (used as they are when not trained)."""
+    """The model's comparisons, with starting m/u values: those trained on a 4,000-row list
+    against the synthetic county (email: a guess, the county's file has none), used as they are
+    when ``link_list`` does not train."""
     jw = "jaro_winkler_similarity"
     comps = [
         {"output_column_name": "first", "comparison_levels": [
             _null("first"),
-            _level("first_l = first_r", "exact", 0.82, 0.004),
-            _level("first_canon_l = first_canon_r", "nickname", 0.10, 0.002),
-            _level("first_l = middle_r", "middle-as-first", 0.01, 0.002),
-            _level(f"{jw}(first_l, first_r) >= 0.88", "first~", 0.05, 0.01),
-            _level("ELSE", "other", 0.02, 0.982)]},
+            _level("first_l = first_r", "exact", 0.78, 0.0026),
+            _level("first_canon_l = first_canon_r", "nickname", 0.05, 0.0013),
+            _level("first_l = middle_r", "middle-as-first", 0.005, 0.0025),
+            _level(f"{jw}(first_l, first_r) >= 0.88", "first~", 0.07, 0.002),
+            _level("ELSE", "other", 0.095, 0.9916)]},
         {"output_column_name": "last", "comparison_levels": [
             _null("last"),
-            _level("last_l = last_r", "exact", 0.93, 0.002, tf_adjustment_column="last", tf_adjustment_weight=1.0),
-            _level(f"{jw}(last_l, last_r) >= 0.92", "last~", 0.04, 0.002),
-            _level("last_key_l = last_key_r", "last sound", 0.01, 0.003),
-            _level("ELSE", "other", 0.02, 0.993)]},
+            _level("last_l = last_r", "exact", 0.91, 0.0026, tf_adjustment_column="last", tf_adjustment_weight=1.0),
+            _level(f"{jw}(last_l, last_r) >= 0.92", "last~", 0.04, 0.0003),
+            _level("last_key_l = last_key_r", "last sound", 0.01, 0.0005),
+            _level("ELSE", "other", 0.04, 0.9966)]},
         # one comparison for where they live: ZIP, city and address are not independent
         {"output_column_name": "residence", "comparison_levels": [
             {"sql_condition": "(address_l IS NULL OR address_r IS NULL) AND (zip5_l IS NULL OR zip5_r IS NULL) "
                               "AND (city_l IS NULL OR city_r IS NULL)", "label_for_charts": "missing",
              "is_null_level": True},
-            _level("address_l = address_r", "address", 0.7, 0.0003),
-            _level("street_l = street_r AND zip5_l = zip5_r", "street zip", 0.03, 0.003),
-            _level("zip5_l = zip5_r AND (address_l IS NULL OR address_r IS NULL)", "zip", 0.12, 0.05),
-            _level("zip5_l = zip5_r", "zip, another address", 0.04, 0.04),
-            _level("city_l = city_r", "city", 0.02, 0.1),
-            _level("ELSE", "elsewhere", 0.09, 0.8067)]},
+            _level("address_l = address_r", "address", 0.5, 0.0001),
+            _level("street_l = street_r AND zip5_l = zip5_r", "street zip", 0.005, 0.0009),
+            _level("zip5_l = zip5_r AND (address_l IS NULL OR address_r IS NULL)", "zip", 0.33, 0.022),
+            _level("zip5_l = zip5_r", "zip, another address", 0.015, 0.031),
+            _level("city_l = city_r", "city", 0.04, 0.117),
+            _level("ELSE", "elsewhere", 0.11, 0.8289)]},
         {"output_column_name": "phone", "comparison_levels": [
-            _null("phone"), _level("phone_l = phone_r", "agree", 0.75, 0.0005),
-            _level("right(phone_l, 7) = right(phone_r, 7)", "last 7 digits", 0.05, 0.0005),
-            _level("ELSE", "disagree", 0.20, 0.999)]},
+            _null("phone"), _level("phone_l = phone_r", "agree", 0.8, 0.00004),
+            _level("right(phone_l, 7) = right(phone_r, 7)", "last 7 digits", 0.05, 0.00006),
+            _level("ELSE", "disagree", 0.15, 0.9999)]},
     ]  # fmt: skip
     if "email" in have:
         comps.append(_exact_else("email", "email", 0.7, 0.0001))
     if "birth_year" in have:
         comps.append({"output_column_name": "birth_year", "comparison_levels": [
-            _null("birth_year"), _level("birth_year_l = birth_year_r", "agree", 0.9, 0.015),
-            _level("abs(birth_year_l - birth_year_r) <= 1", "within a year", 0.05, 0.03),
-            _level("ELSE", "disagree", 0.05, 0.955)]})  # fmt: skip
+            _null("birth_year"), _level("birth_year_l = birth_year_r", "agree", 0.95, 0.014),
+            _level("abs(birth_year_l - birth_year_r) <= 1", "within a year", 0.005, 0.031),
+            _level("ELSE", "disagree", 0.045, 0.955)]})  # fmt: skip
     return comps
 
 
@@ -219,7 +226,11 @@ def _arrow(p: pd.DataFrame):
     return pa.table(arrays)
 
 
-def _train(linker, *, seed: int, n_list: int, n_voters: int) -> None:
+def _train(linker, *, seed: int, n_voters: int) -> None:
+    """u from a seeded random sample of pairs; m by EM on two blockings (each trains the
+    fields it does not block on): same name (trains where they live, phone, email, birth
+    year) and same address and initial (trains the names; not the ZIP and street alone,
+    whose pairs are mostly relatives)."""
     from splink import block_on
 
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, 20.0 * n_voters), seed=seed)
@@ -227,6 +238,12 @@ def _train(linker, *, seed: int, n_list: int, n_voters: int) -> None:
         block_on("first_canon", "last"), estimate_without_term_frequencies=True)  # fmt: skip
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("address", "first_init"), estimate_without_term_frequencies=True)  # fmt: skip
+    # a level never seen among the training matches gets m = 0, which would make it a veto
+    # (a voter who moved along the same street could never match): keep every m above M_FLOOR
+    for comp in linker._settings_obj.core_model_settings.comparisons:
+        for level in comp.comparison_levels:
+            if not level.is_null_level and level.m_probability is not None and level.m_probability < M_FLOOR:
+                level.m_probability = M_FLOOR
 
 
 def _evidence(cand: pd.DataFrame, comps: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -360,8 +377,8 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
     comps = _comparisons(have)
     # blocking: only pairs sharing one of these are compared (a state file has 10^12 pairs);
     # every key is narrow enough that a county of 16 ZIPs and a million voters stays small
-    rules = [block_on("first_canon", "last_key"), block_on("first_key", "last_key"), block_on("phone"), block_on("address", "first_init"),
-             block_on("last_key", "zip5", "first_init")]  # fmt: skip
+    rules = [block_on("first_canon", "last_key"), block_on("first_key", "last_key"), block_on("phone"),
+             block_on("address", "first_init"), block_on("last_key", "zip5", "first_init")]  # fmt: skip
     if "email" in have:
         rules.append(block_on("email"))
     settings = SettingsCreator(
@@ -369,21 +386,26 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
         probability_two_random_records_match=min(prior_on_file / max(n_v, 1), 0.5),
         retain_matching_columns=True, retain_intermediate_calculation_columns=False,
         max_iterations=20, em_convergence=0.001)  # fmt: skip
-    con = duckdb.connect()
-    try:
-        import psutil
+    import psutil
 
-        # spill to disk rather than take the machine's memory (DuckDB's default is 80% of it)
+    spill = tempfile.mkdtemp(prefix="campaignlab-link-")
+    con = duckdb.connect()
+    splink_log = logging.getLogger("splink")
+    level = splink_log.level
+    try:
+        # spill to a temporary folder rather than take the machine's memory (DuckDB's default
+        # is 80% of it) or write into the working directory
         limit_gb = max(1, int(psutil.virtual_memory().total * 0.3 / 1024**3))
         con.execute(f"SET memory_limit = '{limit_gb}GB'")
+        con.execute(f"SET temp_directory = '{spill}'")
         db = DuckDBAPI(con)
         left = db.register(_arrow(L), table_name="list_rows")
         right = db.register(_arrow(V), table_name="voter_rows")
-        logging.getLogger("splink").setLevel(logging.ERROR)  # its advice goes to logs, not to users
-        linker = Linker([left, right], settings, log_level=logging.ERROR)
+        splink_log.setLevel(logging.ERROR)  # its training advice is for splink users, not for ours
+        linker = Linker([left, right], settings, log_level=None)
         do_train = train is True or (train == "auto" and n >= 500 and n_v >= 5000)
         if do_train:
-            _train(linker, seed=seed, n_list=n, n_voters=n_v)
+            _train(linker, seed=seed, n_voters=n_v)
         stage("trained" if do_train else "fixed parameters")
         floor = min(review_threshold / 100, 1e-7)
         pred = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
@@ -394,6 +416,8 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
         model = linker.misc.save_model_to_json()
     finally:
         con.close()
+        splink_log.setLevel(level)
+        shutil.rmtree(spill, ignore_errors=True)
     stage("scored")
     if len(cand):  # the list table is registered first: its ids are on the _l side
         left_is_l = (cand["source_dataset_l"] == "list_rows").to_numpy()
@@ -476,7 +500,7 @@ def _link(people, voters, lcols, vcols, threshold, zip_threshold, review_thresho
         "link_list", n, len(mi), aside,
         flags={"matched on name alone": int((matched & ~bsup).sum())},
         details={"candidates": c.assign(list_row=c["i"], voter_id=ids[c["j"].to_numpy()] if len(c) else [])},
-        notes=[f"splink Fellegi-Sunter model, {'trained on these data (seed ' + str(seed) + ')' if do_train else 'fixed starting parameters (too few rows to train)'}; "
+        notes=[f"splink Fellegi-Sunter model, {'trained on these data (seed ' + str(seed) + ')' if do_train else 'fixed parameters (not trained on these data)'}; "
                f"{len(c):,} candidate pairs; {int(review.sum()):,} rows need review"],
     )  # fmt: skip
     return LinkResult(res, rev, not_found, report, model if isinstance(model, dict) else {})
