@@ -71,12 +71,13 @@ def _match(which, signups, voters, truth, regs, base, conn) -> None:
     t0 = time.perf_counter()
     if which == "rules":
         matched, _ = vf.match_list(signups, voters, voter_columns=VOTER_MAP)
-        review = None
+        review, n_review = None, 0
     else:
         matched, review, _, _ = vf.link_list(signups, voters, list_columns=LIST_MAP, voter_columns=VOTER_MAP)
+        n_review = review["uuid"].nunique()
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    conn.send({"seconds": seconds, "peak_gb": max(peak - base, 0.0),
+    conn.send({"seconds": seconds, "peak_gb": max(peak - base, 0.0), "review_rows": n_review,
                **score_matches(matched, truth, regs, review=review)})  # fmt: skip
     conn.close()
 
@@ -103,7 +104,8 @@ def compare(title: str, signups, voters, truth, regs) -> None:
     def cell(res, key, fmt):
         return fmt.format(res[key]) if key in res else res.get("error", "-")[:18]
 
-    rows = [("matched", "matched", "{:,}"), ("precision of matched", "precision", "{:.3f}"),
+    rows = [("matched", "matched", "{:,}"), ("needs review (rows)", "review_rows", "{:,}"),
+            ("precision of matched", "precision", "{:.3f}"),
             ("recall in matched", "recall", "{:.3f}"),
             ("recall in matched + needs review", "recall_with_review", "{:.3f}"),
             ("hard negatives matched", "hard_negatives_matched", "{:.1%}"),

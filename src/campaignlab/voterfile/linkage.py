@@ -12,11 +12,14 @@ The result comes in **three parts**:
 
 * ``matched``: one voter per list row, with its ``match_probability`` and the evidence (the
   fields that agreed). A row is matched only when its best voter is likely
-  (``threshold``), clearly ahead of any other person (``margin``) and agrees on more than the
-  name: **a name alone, without an address, phone, email, ZIP or birth-year agreement, is
-  never a match.**
+  (``threshold``), clearly ahead of any other person (``margin``), agrees on first and last
+  name at least roughly (nickname, typo) and on more than the name: **a name alone, without
+  an address, phone, email, ZIP or birth-year agreement, is never a match**; by default
+  neither is a name and ZIP alone (``zip_threshold``), since a namesake in the same ZIP is
+  common.
 * ``needs_review``: ambiguous rows for a person to decide, with their top candidates and
-  probabilities (name only; two people score alike; a likely voter below the threshold).
+  probabilities (name only; name and ZIP only; two people score alike; a likely voter
+  below the threshold; a relative at the same address).
 * ``not_found``: rows with no plausible voter, with the reason.
 
 Counts reconcile (list rows = matched + needs review + not found) in ``report``, a
@@ -25,6 +28,13 @@ Counts reconcile (list rows = matched + needs review + not found) in ``report``,
 sampling, so the same inputs give the same output; smaller inputs use fixed values (m and u
 trained once on the synthetic county). ``match_list`` (``matching.py``) stays the small,
 transparent rule-based matcher the lessons teach with.
+
+How well it does is measured, not assumed: ``campaignlab.synth.match_lists`` builds a
+sign-up list from a generated county with its truth kept (hard negatives, typos, nicknames,
+moved voters, missing fields, half the list not on the file); ``tests/voterfile/test_linkage.py``
+holds ``link_list`` to precision >= 0.97 in *matched*, recall >= 0.95 in *matched* + *needs
+review* and <= 2% of hard negatives matched, and ``bench/bench_matching.py`` prints it beside
+``match_list`` and at 100,000 list rows x 1,000,000 voters.
 
 Toolchain: ``splink==5.0.0`` (pin ``<6``: v5 registers tables with
 ``DuckDBAPI().register(table)`` and passes them to ``Linker([left, right], settings)``; the
@@ -279,7 +289,7 @@ def link_list(
     zip_threshold: float = 1.0,
     review_threshold: float = 0.01,
     margin: float = 3.0,
-    candidates: int = 3,
+    candidates: int = 5,
     prior_on_file: float = 0.5,
     train: bool | str = "auto",
     seed: int = 2026,
