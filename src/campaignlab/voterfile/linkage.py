@@ -355,7 +355,7 @@ def link_list(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=4, desc="link_list", unit="stage", leave=False)
+        bar = tqdm(total=3, desc="link_list", unit="stage", leave=False)
 
     def stage(name: str) -> None:
         if bar is not None:
