@@ -7,6 +7,14 @@ and why, with counts that reconcile (rows in = rows kept + rows set aside).
 Action Network; anything else with a column map) and ``clean_voter_file`` cleans any voter
 file layout with the layout's column map (``layouts.LAYOUTS``).
 
+To find a list's people (sign-ups, donors, a VAN or Action Network export) in the file, use
+``link_list`` (``linkage.py``): a Fellegi-Sunter model on ``splink`` 5 (DuckDB), its m
+probabilities estimated by EM and its u from a seeded sample of pairs on your own data, over
+names (ASCII key, nicknames, typos), ZIP, phone, address, city, email and birth year. It returns
+three parts: *matched* (one voter per row, probability and the fields that agreed), *needs
+review* (the top candidates of ambiguous rows) and *not found* (with the reason); a name alone is
+never a match. ``match_list`` is the small transparent rule-based matcher lesson 03 teaches.
+
 >>> from campaignlab import data
 >>> from campaignlab import voterfile as vf
 >>> voters, r = vf.read_voter_file(data.path("voters"))
@@ -42,6 +50,7 @@ from campaignlab.voterfile.layouts import (
     detect_layout,
     suggest_column_map,
 )
+from campaignlab.voterfile.linkage import LinkResult, link_list
 from campaignlab.voterfile.matching import match_list
 from campaignlab.voterfile.names import matching_key, normalize_names
 from campaignlab.voterfile.phones import flag_shared_phones, normalize_phone
@@ -76,6 +85,8 @@ __all__ = [
     "resolve_duplicates",
     "assign_households",
     "match_list",
+    "link_list",
+    "LinkResult",
     "dedupe_history",
     "carry_history_over",
     "pivot_history",
