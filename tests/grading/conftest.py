@@ -22,7 +22,7 @@ from .tampering import tampering_cases
 
 MODULE = "00-start-here"
 LESSON = "00-start-here.ipynb"
-FULL = 9.0  # automatic points of the lesson
+FULL = 10.0  # automatic points of the lesson
 
 
 def _sandbox_ready() -> str | None:
@@ -128,14 +128,14 @@ def cases(root: Path, cur: Path) -> list[Case]:
                          "zip-voters-tests", "young-voters-tests"})),
         Case("delete-answer", "an answer cell deleted", FULL - 2, edit=_drop({"young-voters"})),
         Case("infinite-loop", "an infinite loop", FULL - 2, answers={"young-voters": "while True:\n    pass"}),
-        Case("ignore-interrupt", "a loop that ignores interrupts", 5.0, answers={
+        Case("ignore-interrupt", "a loop that ignores interrupts", FULL - 4, answers={
             "zip-voters": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"}),
         Case("input", "input()", FULL - 1, answers={"count-active": "n_active = int(input('how many? '))"}),
         Case("sys-exit", "sys.exit()", FULL - 2, answers={"share-unaffiliated": "import sys\nsys.exit(3)"}),
         Case("os-exit", "os._exit()", FULL - 2, answers={"young-voters": "import os\nos._exit(0)"}),
-        Case("crash", "a kernel crash (segfault)", 5.0, answers={
+        Case("crash", "a kernel crash (segfault)", FULL - 4, answers={
             "zip-voters": "import ctypes\nctypes.string_at(0)"}),
-        Case("memory-bomb", "a memory bomb", 2.0, answers={
+        Case("memory-bomb", "a memory bomb (only the prediction and the load, before it, count)", 3.0, answers={
             "count-active": "hog = []\nwhile True:\n    hog.append(bytearray(10**7))"}),
         Case("flood", "an output flood with very long lines", FULL, answers={
             "share-unaffiliated": "print('x' * 5_000_000)\nfor i in range(100_000):\n    print(i)\n"

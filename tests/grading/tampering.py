@@ -5,13 +5,15 @@ pandas and numpy, lying objects, pickles, forged tokens, the export to the check
 must score exactly what its honest answers earn: the tests run in the checker, on plain data.
 
 Most put the tampering in the ``count-active`` answer with ``n_active = 0`` and keep the
-reference's other answers: honestly that earns 9 - 1 (count-active) - 2 (young-voters, which
-also needs n_active) = 6 points.
+reference's other answers: honestly that earns 10 - 1 (count-active) - 2 (young-voters, which
+also needs n_active) = 7 points. Hand-ins that break the export from count-active on keep only
+what was checked before it: the prediction (1) and the loaded file (2).
 """
 
 from __future__ import annotations
 
-HONEST_WITH_N_ACTIVE_WRONG = 6.0
+HONEST_WITH_N_ACTIVE_WRONG = 7.0
+BEFORE_COUNT_ACTIVE = 3.0  # predict-zip (1) + load-voters (2)
 
 OBFUSCATED_INPUT_TRANSFORMER = """_g = globals()
 _ip = _g["get_" + "ipy" + "thon"]()
@@ -163,7 +165,7 @@ n_active = 0
 
 FAKE_EXPORT = """import campaignlab.course.wire as _w
 _orig = _w.export
-_typed = {"n_active": 40000, "share_una": 0.30635, "n_00301": 3434, "n_young": 7226}
+_typed = {"n_active": 40000, "share_una": 0.34485, "n_00301": 3416, "n_young": 7222}
 def _export(ns, names, folder):
     return _orig({**ns, **_typed}, names, folder)
 _w.export = _export
@@ -211,11 +213,11 @@ def tampering_cases(Case) -> list:
             LYING_OBJECT),
         one("tamper-lying-int", "an int subclass whose __eq__ always says yes", LYING_INT),
         one("tamper-pickle", "a pickled payload put where the checker reads, and a value that "
-            "runs code when unpickled", PICKLE, expected=2.0),
+            "runs code when unpickled", PICKLE, expected=BEFORE_COUNT_ACTIVE),
         one("tamper-token", "reads /proc for the check-in token, forges tokens and result lines",
             FORGED_TOKEN),
         one("tamper-fake-export", "a patched export that hands the checker typed numbers",
-            FAKE_EXPORT, expected=2.0),
+            FAKE_EXPORT, expected=BEFORE_COUNT_ACTIVE),
         one("tamper-kill-checker", "kills the checker process (an honest answer otherwise)",
-            KILL_CHECKER, expected=9.0),
+            KILL_CHECKER, expected=10.0),
     ]
