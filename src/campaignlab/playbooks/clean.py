@@ -249,8 +249,8 @@ def merge_duplicate_votes(history: pd.DataFrame, duplicates: pd.DataFrame, *, id
     """Credit votes cast under a duplicate registration to the registration kept for that person.
 
     ``duplicates`` is ``resolve_duplicates``' ``set_aside`` (with ``kept_id``). Run
-    :func:`~campaignlab.voterfile.dedupe_history` again afterwards: a person who voted under
-    both registrations in one election has one vote.
+    :func:`~campaignlab.voterfile.dedupe_history` afterwards: a person who voted under both
+    registrations in one election has one vote.
 
     >>> h = pd.DataFrame({"ncid": ["AL1", "AL2"], "election_lbl": ["11/08/2016", "11/06/2018"]})
     >>> d = pd.DataFrame({"ncid": ["AL1"], "kept_id": ["AL9"], "reason": ["duplicate"]})
@@ -277,23 +277,21 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
                   ) -> tuple[pd.DataFrame, list[StepReport], pd.DataFrame]:  # fmt: skip
     """Dedupe a long vote history and fit it to the clean voter file.
 
-    Steps: ``dedupe_history`` (label drift, repeated rows); votes of duplicate registrations
-    credited to the registration kept (:func:`merge_duplicate_votes`) and deduped again;
-    ``pivot_history`` against the clean file's IDs, which sets aside votes by IDs that are
-    not in it (set aside by the reader, or not in this file at all).
+    Steps: votes of duplicate registrations credited to the registration kept
+    (:func:`merge_duplicate_votes`); ``dedupe_history`` (label drift, repeated rows, and a
+    person who voted under both registrations counted once); ``pivot_history`` against the
+    clean file's IDs, which sets aside votes by IDs that are not in it.
 
     Returns:
         ``(history kept, [reports], set-aside records)``: one set-aside row per vote row that
         was set aside or changed, with ``action``, ``step``, ``reason`` and the row as read.
     """
     reports = [read_report] if read_report is not None else []
-    h1, r1 = vf.dedupe_history(history, id=id, method=method)
-    h2, r2 = merge_duplicate_votes(h1, duplicates, id=id, voter_id=voter_id)
-    h3, r3 = vf.dedupe_history(h2, id=id, method=method)
-    r3 = dataclasses.replace(r3, step="dedupe_history (after merging duplicates)")
-    wide, r4 = vf.pivot_history(h3, id=id, voters=clean[voter_id])
-    kept = h3.drop(index=r4.set_aside.index)
-    reports += [r1, r2, r3, r4]
+    h1, r1 = merge_duplicate_votes(history, duplicates, id=id, voter_id=voter_id)
+    h2, r2 = vf.dedupe_history(h1, id=id, method=method)
+    wide, r3 = vf.pivot_history(h2, id=id, voters=clean[voter_id])
+    kept = h2.drop(index=r3.set_aside.index)
+    reports += [r1, r2, r3]
     cols = ["action", "step", "reason", "line", "raw_line", *history.columns, "merged_from"]
     frames = []
     if read_report is not None and read_report.rows_set_aside:
@@ -301,7 +299,7 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
         frames.append(pd.DataFrame({"action": "set aside", "step": read_report.step, "reason": a["reason"].to_numpy(),
                                     "line": a.get("line", pd.Series(None, index=a.index)).to_numpy(),
                                     "raw_line": a.get("raw", pd.Series(None, index=a.index)).to_numpy()}))  # fmt: skip
-    for r in (r1, r3, r4):
+    for r in (r2, r3):
         if r.rows_set_aside:
             a = r.set_aside.copy()
             a.insert(0, "action", "set aside")
@@ -310,7 +308,7 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
     moved = kept[kept["merged_from"].notna()].copy() if "merged_from" in kept.columns else kept.iloc[:0]
     if len(moved):
         moved.insert(0, "action", "changed")
-        moved.insert(1, "step", r2.step)
+        moved.insert(1, "step", r1.step)
         moved.insert(2, "reason", "vote of a duplicate registration credited to the one kept")
         frames.append(moved)
     aside = pd.concat([f for f in frames if len(f)] or [pd.DataFrame(columns=cols)], ignore_index=True)
