@@ -133,22 +133,30 @@ def check_columns(voters: pd.DataFrame, lay: Layout, columns: Mapping[str, str |
 
 def _changes(frame: pd.DataFrame, raw: pd.DataFrame, name_cols: Sequence[str]) -> pd.Series:
     """Per row of ``frame``: the reasons its values were changed, joined by "; " (missing: none)."""
-    parts = []
+    parts: list[pd.Series] = []  # each: the reason, only on the rows it applies to
     for col, words in ISSUE_COLUMNS.items():
         if col in frame.columns:
-            issue = frame[col].astype("str")
-            issue = issue.where(issue.ne("missing"))
-            parts.append(words.format("") + issue if words.endswith("{}") else issue)
-    before = raw.reindex(frame.index)
+            issue = frame[col]
+            has = (issue.notna() & issue.ne("missing")).fillna(False).to_numpy(dtype=bool)
+            if has.any():
+                parts.append(words.format("") + issue[has].astype("str"))
+    before = raw.reindex(frame.index) if not frame.index.equals(raw.index) else raw
     tidied = np.zeros(len(frame), dtype=bool)
     for col in name_cols:
         if col in frame.columns and col in before.columns:
-            a, b = frame[col].astype("str"), before[col].astype("str")
-            tidied |= (a.ne(b) & b.notna() | a.isna() & b.notna()).fillna(False).to_numpy()
-    parts.append(pd.Series(np.where(tidied, NAME_CHANGED, None), index=frame.index, dtype="str"))
+            a, b = frame[col], before[col]
+            tidied |= (b.notna() & (a.isna() | a.ne(b))).fillna(False).to_numpy(dtype=bool)
+    if tidied.any():
+        parts.append(pd.Series(NAME_CHANGED, index=frame.index[tidied], dtype="str"))
     joined = pd.Series(pd.NA, index=frame.index, dtype="str")
-    for p in parts:
-        joined = joined.where(p.isna(), joined.fillna("").str.cat(p.fillna(""), sep="; ").str.strip("; "))
+    if not parts:
+        return joined
+    rows = pd.concat([p.index.to_series() for p in parts]).unique()
+    out = pd.Series("", index=rows, dtype="str")
+    for p in parts:  # in ISSUE_COLUMNS order, then names: the order the steps ran
+        cur = out.loc[p.index]
+        out.loc[p.index] = cur.where(cur.eq(""), cur + "; ") + p
+    joined.loc[rows] = out
     return joined
 
 
@@ -290,7 +298,7 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
     h1, r1 = merge_duplicate_votes(history, duplicates, id=id, voter_id=voter_id)
     h2, r2 = vf.dedupe_history(h1, id=id, method=method)
     wide, r3 = vf.pivot_history(h2, id=id, voters=clean[voter_id])
-    kept = h2.drop(index=r3.set_aside.index)
+    kept = h2[~h2.index.isin(r3.set_aside.index)]  # a boolean filter: fast on arrow text columns
     reports += [r1, r2, r3]
     cols = ["action", "step", "reason", "line", "raw_line", *history.columns, "merged_from"]
     frames = []
