@@ -175,7 +175,7 @@ def test_each_voter_file_layout(run_playbook, layout_files, maker):
 
 def test_nc_file_with_its_vote_history(run_playbook, layout_files):
     source, hist = layout_files.ncvoter(), layout_files.ncvhis()
-    run = run_playbook(voter_file=source, history_file=hist, as_of="2026-09-12")
+    run = run_playbook(voter_file=source, history_file=hist, as_of="2026-09-12", progress=True)
     summary = check_run(run, source, history=True)
     h = summary["files"]["history"]
     assert h["rows_in"] == 3 and h["steps"][0]["step"] == "read_vote_history"
@@ -184,6 +184,9 @@ def test_nc_file_with_its_vote_history(run_playbook, layout_files):
     assert aside["reason"].str.contains("label drift").sum() == 1
     kept = run.csv("clean_history.csv")
     assert set(kept["ncid"]) == {"AL2", "AL3"} and kept["merged_from"].dropna().tolist() == ["AL1"]
+    text = run.output_text()
+    for bar in ("clean_voter_file", "vote history", "writing clean_voters.csv"):
+        assert re.search(rf"{bar}:\s+\d+%\|", text), f"no progress bar for {bar}"
 
 
 def test_ohio_history_comes_from_its_election_columns(run_playbook, layout_files):
@@ -369,3 +372,14 @@ def test_nbstripout_filters_playbooks_and_leaves_the_lessons_alone(tmp_path):
     attrs = git("check-attr", "filter", "--", "playbooks/another-playbook.ipynb", str(lesson))
     assert attrs.splitlines() == ["playbooks/another-playbook.ipynb: filter: nbstripout",
                                   f"{lesson}: filter: unspecified"]  # fmt: skip
+
+
+def test_the_first_cell_refuses_missing_parameters_and_an_output_folder_in_the_repository(run_playbook, layout_files):
+    run = run_playbook(expect_error=True)  # the defaults: no voter file
+    where, err = run.error()
+    assert where == 0 and err["ename"] == "PlaybookError" and "voter_file is not set" in err["evalue"]
+    inside = repository_root() / "playbooks" / "real-data-out"
+    run = run_playbook(out_name="o2", expect_error=True, voter_file=layout_files.ncvoter(), output_dir=str(inside))
+    where, err = run.error()
+    assert where == 0 and "inside the campaignlab repository" in err["evalue"]
+    assert not inside.exists(), "the playbook wrote into the repository"

@@ -282,7 +282,7 @@ def merge_duplicate_votes(history: pd.DataFrame, duplicates: pd.DataFrame, *, id
 
 def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: pd.DataFrame,
                   duplicates: pd.DataFrame, *, id: str, voter_id: str, method: str | None = "voting_method",
-                  ) -> tuple[pd.DataFrame, list[StepReport], pd.DataFrame]:  # fmt: skip
+                  progress: bool = False) -> tuple[pd.DataFrame, list[StepReport], pd.DataFrame]:  # fmt: skip
     """Dedupe a long vote history and fit it to the clean voter file.
 
     Steps: votes of duplicate registrations credited to the registration kept
@@ -294,10 +294,16 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
         ``(history kept, [reports], set-aside records)``: one set-aside row per vote row that
         was set aside or changed, with ``action``, ``step``, ``reason`` and the row as read.
     """
+    from tqdm import tqdm
+
     reports = [read_report] if read_report is not None else []
-    h1, r1 = merge_duplicate_votes(history, duplicates, id=id, voter_id=voter_id)
-    h2, r2 = vf.dedupe_history(h1, id=id, method=method)
-    wide, r3 = vf.pivot_history(h2, id=id, voters=clean[voter_id])
+    with tqdm(total=3, desc="vote history", unit="step", disable=not progress, leave=False) as bar:
+        h1, r1 = merge_duplicate_votes(history, duplicates, id=id, voter_id=voter_id)
+        bar.update()
+        h2, r2 = vf.dedupe_history(h1, id=id, method=method)
+        bar.update()
+        wide, r3 = vf.pivot_history(h2, id=id, voters=clean[voter_id])
+        bar.update()
     kept = h2[~h2.index.isin(r3.set_aside.index)]  # a boolean filter: fast on arrow text columns
     reports += [r1, r2, r3]
     cols = ["action", "step", "reason", "line", "raw_line", *history.columns, "merged_from"]
