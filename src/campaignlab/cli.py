@@ -44,6 +44,32 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _playbook(args: argparse.Namespace) -> int:
+    from campaignlab import playbooks
+
+    if args.list or not args.name:
+        for name, what in playbooks.PLAYBOOKS.items():
+            print(f"{name}: {what}")
+        return 0
+    try:
+        import papermill.exceptions as pm_errors
+
+        params = playbooks.parse_params(args.param)
+        target = playbooks.run_playbook(args.name, params, progress=not args.quiet, log_output=args.log_output)
+    except playbooks.PlaybookError as err:
+        print(f"campaignlab playbook: {err}", file=sys.stderr)
+        return 2
+    except pm_errors.PapermillExecutionError as err:
+        print(f"campaignlab playbook {args.name}: stopped at cell {err.exec_count}: {err.ename}: {err.evalue}",
+              file=sys.stderr)
+        out = params.get("output_dir")
+        if out:
+            print(f"the notebook with the error is in {Path(out).expanduser().resolve()}", file=sys.stderr)
+        return 1
+    print(f"done: {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="campaignlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -69,6 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         help="turn off nbgrader's exchange and instructor extensions in this environment",
     )
     rel.set_defaults(func=_release)
+
+    pb = sub.add_parser(
+        "playbook",
+        help="run an alumni playbook (papermill) on your own files",
+        description="Run a playbook notebook from playbooks/ with papermill; the executed notebook and "
+        "every output go to output_dir (outside the repository). Example: campaignlab playbook "
+        "clean-voter-file --param voter_file=ncvoter_Statewide.txt --param output_dir=~/campaign-data/clean",
+    )
+    pb.add_argument("name", nargs="?", help="the playbook (clean-voter-file) or a notebook path")
+    pb.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                    help="a parameter; maps as JSON: --param columns='{\"id\": \"VOTER_ID\"}'")  # fmt: skip
+    pb.add_argument("--list", action="store_true", help="list the playbooks")
+    pb.add_argument("--quiet", action="store_true", help="no progress bar over the cells")
+    pb.add_argument("--log-output", action="store_true", help="print the cells' output as they run")
+    pb.set_defaults(func=_playbook)
 
     from campaignlab.course.cli import add_parser as add_grade_parser
 

@@ -165,30 +165,36 @@ def dedupe_history(
     no_id = history[id].isna().to_numpy()
     no_el = history[election].isna().to_numpy() & ~no_id
     usable = ~no_id & ~no_el
-    h = history.iloc[np.flatnonzero(usable)]
+    pos = np.flatnonzero(usable)
+    # integer codes, sorted with numpy: a statewide history has tens of millions of rows
+    id_codes = pd.factorize(history[id][usable])[0]  # boolean filters: much faster than takes on arrow text
+    el_codes = pd.factorize(history[election][usable])[0]
     if method is not None:
-        m = h[method].astype("str").str.upper().str.strip()
+        raw_s = history[method][usable].astype("str")
+        m = raw_s.str.upper().str.strip()
         canon = m.map(dict(label_drift)).where(lambda x: x.notna(), m)
         is_old = m.isin(list(label_drift)).to_numpy()
+        canon_codes = pd.factorize(canon.fillna(""))[0]
+        raw_codes = pd.factorize(raw_s.fillna(""))[0]
     else:
-        canon = pd.Series("", index=h.index, dtype="str")
-        is_old = np.zeros(len(h), dtype=bool)
-    key = pd.DataFrame({"id": h[id].to_numpy(), "el": h[election].to_numpy(), "old": is_old,
-                        "pos": np.flatnonzero(usable), "canon": canon.fillna("").to_numpy(),
-                        "raw": (h[method].astype("str").fillna("").to_numpy() if method else "")})  # fmt: skip
-    key = key.sort_values(["id", "el", "old", "pos"], kind="stable")
-    dup = key.duplicated(["id", "el"]).to_numpy()
-    first_canon = key.groupby(["id", "el"], sort=False)["canon"].transform("first").to_numpy()
-    first_raw = key.groupby(["id", "el"], sort=False)["raw"].transform("first").to_numpy()
-    same_canon = key["canon"].to_numpy() == first_canon
-    same_raw = key["raw"].to_numpy() == first_raw
+        is_old = np.zeros(len(pos), dtype=bool)
+        canon_codes = raw_codes = np.zeros(len(pos), dtype=np.int64)
+    order = np.lexsort((pos, is_old, el_codes, id_codes))  # by voter, election; the new label first
+    s_id, s_el = id_codes[order], el_codes[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (s_id[1:] != s_id[:-1]) | (s_el[1:] != s_el[:-1])
+    dup = ~starts
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    s_canon, s_raw = canon_codes[order], raw_codes[order]
+    same_canon = s_canon == s_canon[first]
+    same_raw = s_raw == s_raw[first]
     why = np.where(
         same_raw,
         "exact duplicate vote row",
         np.where(same_canon, "same vote under an old and a new method label (label drift)",
                  "second vote in the same election (different method): kept one"),
     )  # fmt: skip
-    drop_pos = key["pos"].to_numpy()[dup]
+    drop_pos = pos[order][dup]
     drop_why = why[dup]
     reason = np.full(n, None, dtype=object)
     reason[no_id] = "missing voter ID"
@@ -196,7 +202,7 @@ def dedupe_history(
     reason[drop_pos] = drop_why
     aside_mask = pd.notna(reason)
     aside = reasons_frame(history.iloc[np.flatnonzero(aside_mask)], pd.Series(reason[aside_mask], dtype="str"))
-    result = history.iloc[np.flatnonzero(~aside_mask)]
+    result = history[~aside_mask]
     report = StepReport("dedupe_history", n, len(result), aside)
     return result, report
 

@@ -265,8 +265,10 @@ def _resolve_layout(step: str, path: Path, layout, names: list[str], header_text
                     "The toolkit reads delimited files: convert it to CSV, or pass sep= if it uses another "
                     "delimiter", line=1)  # fmt: skip
     filled = [n for n in names if not n.startswith("column_")]
-    if filled and sum(bool(_DATA_LIKE.match(n)) for n in filled) * 2 >= len(filled):
-        raise _fail(step, path, f"the first line looks like data, not a header ({header_text[:60]!r})",
+    data_like = sum(bool(_DATA_LIKE.match(n)) for n in filled)
+    if filled and data_like * 2 >= len(filled):  # the line is a voter's record: never quote it in the error
+        raise _fail(step, path, f"the first line looks like data, not a header ({data_like} of its {len(names)} "
+                    "fields are numbers or dates)",
                     "Add the layout's header line to the file (layouts.LAYOUTS[...].header lists the published "
                     "ones)", line=1)  # fmt: skip
     if layout != "auto":
