@@ -124,7 +124,7 @@ def cases(root: Path, cur: Path) -> list[Case]:
         Case("edit-tests", "test cells edited to `pass`, one wrong answer", FULL - 2,
              answers={"young-voters": "n_young = 0"}, edit=_edit_tests),
         Case("delete-tests", "every test cell deleted", FULL,
-             edit=_drop({"load-voters-tests", "count-active-tests", "share-unaffiliated-tests",
+             edit=_drop({"predict-zip-tests", "load-voters-tests", "count-active-tests", "share-unaffiliated-tests",
                          "zip-voters-tests", "young-voters-tests"})),
         Case("delete-answer", "an answer cell deleted", FULL - 2, edit=_drop({"young-voters"})),
         Case("infinite-loop", "an infinite loop", FULL - 2, answers={"young-voters": "while True:\n    pass"}),

@@ -185,7 +185,7 @@ def test_reteach_report(cohort):
     assert skills and skills == sorted(skills, key=lambda s: -s["share_missed"])
     assert (cohort.report["dir"] / "skills.png").stat().st_size > 1000
     assert {s["exercise"] for s in skills} == {
-        "load-voters-tests", "count-active-tests", "share-unaffiliated-tests",
+        "predict-zip-tests", "load-voters-tests", "count-active-tests", "share-unaffiliated-tests",
         "zip-voters-tests", "young-voters-tests"}
 
 
