@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,17 +25,11 @@ from pathlib import Path
 import nbformat
 import papermill
 import psutil
+from bench_voterfile import generate_in_child  # the same county generation, in a child process
 
 from campaignlab.playbooks import playbook_path
 
 AS_OF = "2026-09-12"
-
-
-def generate_in_child(out: Path, voters: int, seed: int) -> float:
-    code = f"from campaignlab.synth import generate; generate({str(out)!r}, seed={seed}, voters={voters})"
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return time.perf_counter() - t0
 
 
 class PeakRSS:
