@@ -8,14 +8,13 @@ show counts, never a voter's ID or name; bad input stops at the first cell with 
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
+from playbook_runs import Run, execute, personal_values, shown  # tests/playbook_runs.py
 from voterfile.conftest import (  # small files in every layout (tests/voterfile)
     NC_HEADER,
     ROWS,
@@ -31,62 +30,11 @@ VOTER_OUTPUTS = {"clean-voter-file.ipynb", "clean_voters.csv", "set_aside_voters
 HISTORY_OUTPUTS = {"clean_history.csv", "set_aside_history.csv"}
 
 
-class Run:
-    """One executed playbook: its output folder, notebook, and the files it wrote."""
-
-    def __init__(self, out: Path):
-        self.out = out
-        self.notebook = nbformat.read(out / "clean-voter-file.ipynb", as_version=4)
-
-    def csv(self, name: str) -> pd.DataFrame:
-        return pd.read_csv(self.out / name, dtype=str, keep_default_na=False, na_values=[""])
-
-    def json(self) -> dict:
-        return json.loads((self.out / "reconciliation.json").read_text())
-
-    def output_text(self) -> str:
-        """Everything the notebook shows: stream text, displayed tables, errors (not its code)."""
-        parts = []
-        for cell in self.notebook.cells:
-            for o in cell.get("outputs", []):
-                parts.append(o.get("text", ""))
-                parts += [str(v) for v in o.get("data", {}).values()]
-                parts += [o.get("evalue", ""), *o.get("traceback", [])]
-        return "\n".join(parts)
-
-    def error(self) -> tuple[int, dict] | None:
-        """(which step cell, error output) of the cell that raised, if any: 0 is the first cell
-        after the parameters (papermill's injected parameters cell and the parameters cell
-        are not steps)."""
-        code = [c for c in self.notebook.cells if c.cell_type == "code"
-                and not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]  # fmt: skip
-        for i, cell in enumerate(code):
-            for o in cell.get("outputs", []):
-                if o.get("output_type") == "error":
-                    return i, o
-        return None
-
-
 @pytest.fixture
 def run_playbook(tmp_path):
     """Run clean-voter-file with papermill; return a :class:`Run` (raise=False keeps the error)."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     def run(out_name="out", expect_error=False, **params) -> Run:
-        out = tmp_path / out_name
-        out.mkdir(exist_ok=True)
-        params = {"output_dir": str(out), "progress": False, **{k: str(v) if isinstance(v, Path) else v
-                                                                  for k, v in params.items()}}  # fmt: skip
-        try:
-            papermill.execute_notebook(str(playbook_path("clean-voter-file")), str(out / "clean-voter-file.ipynb"),
-                                       parameters=params, progress_bar=False, cwd=str(tmp_path))  # fmt: skip
-        except PapermillExecutionError:
-            if not expect_error:
-                raise
-        else:
-            assert not expect_error, "the playbook ran to the end on a file it should have refused"
-        return Run(out)
+        return execute("clean-voter-file", tmp_path, out_name, expect_error, **params)
 
     return run
 
@@ -96,26 +44,6 @@ def layout_files(tmp_path) -> LayoutFiles:
     folder = tmp_path / "input"
     folder.mkdir()
     return LayoutFiles(folder)
-
-
-def personal_values(path: Path, columns: list[str]) -> set[str]:
-    """IDs, names and addresses in a file, for checking that no notebook output shows them."""
-    head = path.read_bytes()[:4096].decode("utf-8-sig", errors="replace").splitlines()[0]
-    raw = pd.read_csv(path, sep="\t" if "\t" in head else ",", dtype=str, keep_default_na=False,
-                      encoding="utf-8-sig", on_bad_lines="skip")  # fmt: skip
-    raw.columns = [c.strip() for c in raw.columns]
-    values = set()
-    for c in columns:
-        if c in raw.columns:
-            values |= {v.strip() for v in raw[c] if len(v.strip()) >= 3}
-    return values - {"REMOVED", "CONFIDENTIAL"}  # placeholders the reasons name, not people
-
-
-def shown(text: str, values: set[str]) -> list[str]:
-    """The ``values`` that appear in ``text`` as whole words (case-insensitive)."""
-    words = set(re.findall(r"[\w'’-]+", text.upper()))
-    candidates = [v for v in values if all(w in words for w in re.findall(r"[\w'’-]+", v.upper()))]
-    return sorted(v for v in candidates if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text, flags=re.I))
 
 
 ID_AND_NAMES = ["ncid", "SOS_VOTERID", "Voter File VANID", "first_name", "last_name", "FIRST_NAME", "LAST_NAME",

@@ -9,7 +9,7 @@ sit next to git), and runs the notebook with papermill, writing the executed not
 the output folder too.
 
 >>> sorted(PLAYBOOKS)
-['clean-voter-file']
+['clean-voter-file', 'match-list-to-file']
 >>> parse_params(["voter_file=ncvoter.txt", "columns={\\"id\\": \\"VOTER_ID\\"}", "history_file="])
 {'voter_file': 'ncvoter.txt', 'columns': {'id': 'VOTER_ID'}, 'history_file': None}
 """
@@ -28,9 +28,12 @@ PLAYBOOKS = {
     "clean-voter-file": "read (any layout the toolkit knows), clean, dedupe and household a voter file; "
     "write the clean file, a set-aside file (one row per record set aside or changed, with the reason) "
     "and a reconciliation report",
+    "match-list-to-file": "match a volunteer, donor or email list to the voter file: matched, needs review and "
+    "not found, with probabilities, the evidence and the reason, a summary an organizer can read, and a "
+    "reconciliation",
 }
 #: Parameters holding paths: resolved against the folder the command runs in.
-PATH_PARAMS = ("voter_file", "history_file", "output_dir")
+PATH_PARAMS = ("voter_file", "history_file", "list_file", "output_dir")
 
 
 class PlaybookError(ValueError):
@@ -55,7 +58,7 @@ def playbook_path(name: str) -> Path:
     >>> playbook_path("clean-voters")
     Traceback (most recent call last):
     ...
-    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file
+    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file, match-list-to-file
     """
     if name.endswith(".ipynb"):
         path = Path(name).expanduser().resolve()
