@@ -136,6 +136,7 @@ def clean_voter_file(
     layout: str | Layout | None = None,
     columns: Mapping[str, str | None] | None = None,
     progress: bool | None = None,
+    dedupe: str = "rules",
 ) -> tuple[pd.DataFrame, list[StepReport]]:
     """The standard cleaning chain: names, dates, ZIP, phone, address, shared phones,
     duplicates flagged and resolved, households. Returns ``(clean voters, [reports])``.
@@ -150,6 +151,9 @@ def clean_voter_file(
             ``middle``, ``last``, ``suffix``, ``registration_date``, ``birth_year``,
             ``gender``, ``zip``, ``phone``, ``address``, ``status``; ``None`` for a column
             your file lacks). Every missing column is named at once, before any work.
+        dedupe: how duplicate registrations are found: ``"rules"`` (Module 01's rules) or
+            ``"splink"`` (the rules, plus one person under two surnames; see
+            ``flag_duplicate_registrations``).
         progress: show a ``tqdm`` progress bar over the steps (default: for 200,000 rows or
             more, in a terminal or a notebook).
 
@@ -192,7 +196,7 @@ def clean_voter_file(
         lambda f: flag_duplicate_registrations(
             f, id=r["id"], first=r["first"], middle=r["middle"], last=r["last"], suffix=r["suffix"],
             birth_year=r["birth_year"], gender=r["gender"], address="address_std", zip="zip5",
-            phone="phone" if r["phone"] is not None else None, as_of_year=year),
+            phone="phone" if r["phone"] is not None else None, as_of_year=year, method=dedupe),
         lambda f: resolve_duplicates(f, id=r["id"], date="registration_date", status=r["status"]),
         lambda f: assign_households(f),
     ]
