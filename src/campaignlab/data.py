@@ -33,6 +33,7 @@ FILES = {
     "email_ab_recipients": "email_ab_test_recipients.csv",
     "sms_sends": "sms_sends.csv",
     "donations": "donations.csv",
+    "canvass_experiment": "canvass_experiment_2024.csv",
     "truth_people": "truth/people.csv",
     "truth_registrations": "truth/registrations.csv",
     "truth_turnout": "truth/turnout_probability.csv",
@@ -41,6 +42,7 @@ FILES = {
     "truth_ab_tests": "truth/ab_tests.csv",
     "truth_email_opens": "truth/email_opens.csv",
     "truth_vanid_map": "truth/vanid_map.csv",
+    "truth_canvass_experiment": "truth/canvass_experiment_2024.csv",
 }
 
 
@@ -72,7 +74,7 @@ def path(name: str, *, generate: bool = True) -> Path:
     >>> path("vote history")
     Traceback (most recent call last):
     ...
-    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_vanid_map"
+    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_vanid_map, truth_canvass_experiment"
     """
     if name not in FILES:
         raise KeyError(f"No dataset called {name!r}. Known datasets: {', '.join(FILES)}")

@@ -38,7 +38,7 @@ turnout_2026   float     true P(vote 11/03/2026), 0 when not eligible
 ============== ========= ===========================================================
 
 >>> sorted(streams(1))[:3]
-['defects', 'digital', 'field']
+['defects', 'digital', 'experiment']
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -55,18 +56,19 @@ import pyarrow.compute as pc
 
 from campaignlab.synth import calibration as cal
 from campaignlab.synth import text, writer
+from campaignlab.synth.experiment import Experiment, build_experiment
 from campaignlab.synth.history import HISTORY_COLUMNS, build_history
 from campaignlab.synth.people import build_people
 from campaignlab.synth.registrations import build_registrations, people_for
-from campaignlab.synth.turnout import build_turnout
+from campaignlab.synth.turnout import Turnout, build_turnout
 from campaignlab.synth.vendor import build_vendor
-from campaignlab.synth.voterfile import NCVOTER_COLUMNS, build_voterfile
+from campaignlab.synth.voterfile import NCVOTER_COLUMNS, VoterFile, build_voterfile
 
-__all__ = ["generate", "streams", "build_world", "NCVOTER_COLUMNS", "HISTORY_COLUMNS"]
+__all__ = ["generate", "streams", "build_world", "core_world", "NCVOTER_COLUMNS", "HISTORY_COLUMNS"]
 
 #: Components in a fixed order: a component's stream depends only on the seed and its index.
 COMPONENTS = ("people", "registrations", "turnout", "voterfile", "history", "vendor",
-              "defects", "field", "digital")  # fmt: skip
+              "defects", "field", "digital", "experiment")  # fmt: skip
 
 PEOPLE_COLUMNS = [
     "person_id", "household_id", "ncid", "first_name", "middle_name", "last_name", "suffix",
@@ -95,13 +97,45 @@ def _optional(module: str):
 Emit = Callable[[str, "pd.DataFrame | pa.Table"], None]
 
 
+@dataclass
+class Core:
+    """The world up to the probabilities: what the history and every program are built from."""
+
+    rng: dict[str, np.random.Generator]
+    people: pd.DataFrame
+    regs: pd.DataFrame
+    vf: VoterFile
+    turnout: Turnout
+    reg_text: dict[str, pa.Array]
+    experiment: Experiment
+
+
+def core_world(seed: int, voters: int) -> Core:
+    """People, registrations, the voter file, true turnout and the 2024 canvass experiment.
+
+    >>> core = core_world(1, 1_000)
+    >>> core.experiment.prob.shape == core.turnout.prob.shape
+    True
+    """
+    rng = streams(seed)
+    people = build_people(people_for(voters), rng["people"])
+    regs = build_registrations(people, voters, rng["registrations"])
+    vf = build_voterfile(people, regs, rng["voterfile"])
+    # municipal eligibility follows the precinct of each registration as the file lays it out
+    turnout = build_turnout(people, regs, rng["turnout"], row_precinct=vf.precinct_idx)
+    reg_text = {"ncid": vf.ncid, "voter_reg_num": vf.voter_reg_num, "precinct": vf.precinct}
+    experiment = build_experiment(people, turnout.prob, turnout.row, vf.ncid, rng["experiment"])
+    return Core(rng, people, regs, vf, turnout, reg_text, experiment)
+
+
 def build_world(
     seed: int = 2026, voters: int = 50_000, programs: bool = True, emit: Emit | None = None
 ) -> dict[str, pd.DataFrame | pa.Table]:
     """Build every table in memory: file name (as in ``data.FILES``) -> table.
 
     ``programs=False`` stops after the voter file, its history and their truth (no vendor,
-    field or digital files). ``emit(name, table)`` is called as soon as each table is final,
+    field, digital or experiment files; the 2024 canvass experiment is still run, because the
+    history holds the votes it caused). ``emit(name, table)`` is called as soon as each table is final,
     so a caller can write big files while the rest is still being built.
 
     >>> sorted(build_world(seed=1, voters=1_000, programs=False))[:3]
@@ -114,15 +148,13 @@ def build_world(
         if emit is not None:
             emit(name, table)
 
-    rng = streams(seed)
-    people = build_people(people_for(voters), rng["people"])
-    regs = build_registrations(people, voters, rng["registrations"])
-    vf = build_voterfile(people, regs, rng["voterfile"])
-    # municipal eligibility follows the precinct of each registration as the file lays it out
-    turnout = build_turnout(people, regs, rng["turnout"], row_precinct=vf.precinct_idx)
+    core = core_world(seed, voters)
+    rng, people, regs, vf, turnout = core.rng, core.people, core.regs, core.vf, core.turnout
     ready("ncvoter_alder.txt", vf.table)
-    reg_text = {"ncid": vf.ncid, "voter_reg_num": vf.voter_reg_num, "precinct": vf.precinct}
-    history, drift, _ = build_history(turnout.prob, turnout.row, people, reg_text, rng["history"])
+    # the 2024 canvass experiment adds the votes its contacts caused, and nothing else
+    history, drift, _ = build_history(
+        core.experiment.prob, turnout.row, people, core.reg_text, rng["history"], baseline=turnout.prob
+    )
     ready("ncvhis_alder.txt", history)
 
     ncid = vf.ncid
@@ -180,6 +212,8 @@ def build_world(
     vendor = build_vendor(ncid, person_idx, status, turnout.prob, people["dem_prob"].to_numpy(), rng["vendor"])
 
     ready("vendor_scores.csv", vendor)
+    for name, table in core.experiment.files.items():
+        ready(name, table)
     field = _optional("field")
     if field is not None:  # every person's primary registration is in the voter file
         for name, table in field.build_field(truth_people, None, rng["field"], in_file=np.ones(len(truth_people), bool)).items():

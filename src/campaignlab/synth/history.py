@@ -78,6 +78,7 @@ def build_history(
     people: pd.DataFrame,
     reg: dict[str, pa.Array],
     rng: np.random.Generator,
+    baseline: np.ndarray | None = None,
 ) -> tuple[pa.Table, pd.DataFrame, np.ndarray]:
     """Draw votes and lay them out as ncvhis.
 
@@ -86,6 +87,12 @@ def build_history(
         rows: persons x elections registration row each vote is recorded under.
         people: the people table (party, dem_prob).
         reg: per registration row text columns ``ncid``, ``voter_reg_num``, ``precinct``.
+        baseline: the probabilities without a program that moved some of ``prob`` (the 2024
+            canvass experiment). Votes are drawn with ``prob``, from the same uniforms; every
+            per-vote draw (method, label drift, primary ballot) of a vote ``baseline`` would
+            also give is the one it would get without the program, and the votes the program
+            added draw theirs afterwards. So the history differs from the one ``baseline``
+            gives only by the votes the program changed.
 
     Returns the history table, the label-drift truth (ncid, election_lbl, old, new) and the
     persons x past-elections boolean matrix of true votes.
@@ -93,14 +100,26 @@ def build_history(
     past = cal.PAST_ELECTIONS
     n_e = len(past)
     p = prob[:, :n_e]
-    voted = rng.random(p.shape) < p  # never true where p is NaN (not eligible)
-    e_idx, p_idx, row = votes_in_file_order(voted, rows)
+    u_vote = rng.random(p.shape)
+    voted = u_vote < p  # never true where p is NaN (not eligible)
+    base = voted if baseline is None else u_vote < baseline[:, :n_e]
+    e_idx, p_idx, row = votes_in_file_order(base, rows)
     n = len(e_idx)
+    u, u_drift, u_una = rng.random(n), rng.random(n), rng.random(n)
+    if baseline is not None:  # the added votes draw after the others; the lost ones are dropped
+        e_add, p_add, r_add = votes_in_file_order(voted & ~base, rows)
+        k = len(e_add)
+        e_idx, p_idx, row = np.concatenate([e_idx, e_add]), np.concatenate([p_idx, p_add]), np.concatenate([row, r_add])
+        u, u_drift, u_una = (np.concatenate([a, rng.random(k)]) for a in (u, u_drift, u_una))
+        keep = voted[p_idx, e_idx]
+        srt = np.lexsort((row, e_idx))
+        srt = srt[keep[srt]]
+        e_idx, p_idx, row, u, u_drift, u_una = (a[srt] for a in (e_idx, p_idx, row, u, u_drift, u_una))
+        n = len(e_idx)
 
     # method ------------------------------------------------------------------------------
     cdf = np.array([np.cumsum(method_shares(e)) for e in past])
     cdf[:, -1] = 1.0
-    u = rng.random(n)
     method = np.zeros(n, dtype=np.int64)
     for k in range(cdf.shape[1] - 1):  # the number of cut-points at or below u
         method += u >= cdf[e_idx, k]
@@ -108,7 +127,7 @@ def build_history(
     label = method + 5 * new_era
 
     # label drift: some old votes exported again with the new label ----------------------------
-    drift = ~new_era & np.isin(method, list(OLD_TO_NEW)) & (rng.random(n) < cal.LABEL_DRIFT)
+    drift = ~new_era & np.isin(method, list(OLD_TO_NEW)) & (u_drift < cal.LABEL_DRIFT)
     d_pos = np.flatnonzero(drift)
     keys = np.concatenate([np.arange(n) * 2, d_pos * 2 + 1])
     take = np.concatenate([np.arange(n), d_pos])
@@ -122,7 +141,7 @@ def build_history(
     party = np.asarray(pc.fill_null(party_code, -1)).astype(np.int64)[p_idx]
     primary = np.array([e.kind == "PRIMARY" for e in past])[e_idx]
     dem = people["dem_prob"].to_numpy()[p_idx]
-    una_pick = np.where(rng.random(n) < dem, 0, 1)
+    una_pick = np.where(u_una < dem, 0, 1)
     party = np.where(primary & (party == 2), una_pick, party)
 
     ei = e_idx[take]
