@@ -1,0 +1,42 @@
+"""Digital metrics: email, SMS and fundraising programs, and A/B tests that tell the truth.
+
+Pure functions on the platform exports the course uses (Action Network email and SMS
+reports, per-recipient A/B files, ActBlue-style donation exports); inputs are never
+modified. Statistics come from statsmodels and scipy, not from hand-rolled formulas.
+
+* :mod:`~campaignlab.digital.program`: rates per message or segment over the right
+  denominator (delivered, not sent), revenue per 1,000, and the published benchmarks.
+* :mod:`~campaignlab.digital.abtest`: the difference of two rates with its interval and
+  p-value, a readout per variant, sample size and the smallest detectable lift.
+* :mod:`~campaignlab.digital.donors`: gifts (one-time vs recurring, the skew), cohort
+  retention by first-gift month, and RFM segments.
+
+>>> from campaignlab import digital
+>>> r = digital.compare_rates(20, 1000, 30, 1000)  # A: 2.0% clicked, B: 3.0%
+>>> round(r.difference, 3), r.significant
+(0.01, False)
+"""
+
+from campaignlab.digital.abtest import (
+    RateComparison,
+    ab_readout,
+    compare_rates,
+    detectable_lift,
+    sample_size,
+)
+from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
+from campaignlab.digital.program import BENCHMARKS, against_benchmarks, program_metrics
+
+__all__ = [
+    "BENCHMARKS",
+    "RateComparison",
+    "ab_readout",
+    "against_benchmarks",
+    "cohort_retention",
+    "compare_rates",
+    "detectable_lift",
+    "gift_summary",
+    "program_metrics",
+    "rfm_segments",
+    "sample_size",
+]

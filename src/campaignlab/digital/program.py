@@ -1,0 +1,104 @@
+"""Rates of an email or SMS program, over the right denominator, and the published benchmarks.
+
+A rate's denominator is the messages that **arrived** (delivered = sent - bounced): a bounce
+never had the chance to be opened, clicked or answered. Revenue is given per 1,000 messages
+delivered. Opens are reported, but Apple Mail Privacy Protection opens messages for the
+reader ("machine opens", about half of all opens since 2021), so an open rate says little:
+use clicks and actions instead.
+
+>>> import pandas as pd
+>>> sends = pd.DataFrame({"message_type": ["fundraising", "fundraising", "advocacy"],
+...     "recipients": [1000, 1000, 500], "delivered": [980, 990, 490], "bounces": [20, 10, 10],
+...     "opens": [300, 310, 150], "clicks": [6, 4, 12], "actions": [1, 1, 9], "gifts": [1, 1, 0],
+...     "revenue": [60, 50, 0], "unsubscribes": [2, 1, 1]})
+>>> m = program_metrics(sends, by="message_type")
+>>> m.loc["fundraising", ["delivered", "click_rate", "revenue_per_1000"]].round(4).tolist()
+[1970.0, 0.0051, 55.8376]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+__all__ = ["BENCHMARKS", "program_metrics", "against_benchmarks"]
+
+#: Published benchmarks (DOMAIN.md; M+R Benchmarks), message type -> metric -> (value, source).
+#: Rates are per message delivered; revenue per 1,000 messages.
+BENCHMARKS: dict[str, dict[str, tuple[float, str]]] = {
+    "fundraising": {"click_rate": (0.0054, "M+R Benchmarks 2022"), "response_rate": (0.0009, "M+R Benchmarks 2022"),
+                    "revenue_per_1000": (58.0, "M+R Benchmarks 2024")},
+    "advocacy": {"click_rate": (0.021, "M+R Benchmarks 2024"), "response_rate": (0.018, "M+R Benchmarks 2024")},
+    "welcome": {"click_rate": (0.032, "M+R Benchmarks 2022")},
+    "newsletter": {"click_rate": (0.011, "M+R Benchmarks 2022")},
+    "text": {"click_rate": (0.048, "M+R Benchmarks 2024"), "response_rate": (0.039, "M+R Benchmarks 2024")},
+    "fundraising text": {"click_rate": (0.042, "M+R Benchmarks 2019"), "opt_out_rate": (0.007, "M+R Benchmarks 2019")},
+    "p2p text": {"reply_rate": (0.14, "M+R Benchmarks 2019"), "opt_out_rate": (0.02, "M+R Benchmarks 2019")},
+}  # fmt: skip
+
+#: count column -> the rate it gives, over delivered messages
+_RATES = {"opens": "open_rate", "clicks": "click_rate", "actions": "action_rate", "gifts": "response_rate",
+          "unsubscribes": "unsubscribe_rate", "replies": "reply_rate", "opt_outs": "opt_out_rate"}  # fmt: skip
+
+
+def program_metrics(sends: pd.DataFrame, by: str | Sequence[str] | None = None, *, sent: str = "recipients") -> pd.DataFrame:
+    """Totals and rates per group of messages (or for the whole program when ``by`` is None).
+
+    Counts are summed first, then divided: a rate over a group is its total over its total
+    delivered, not the average of each message's rate (a small test send would weigh as
+    much as a send to the whole list). ``sent``: the column of messages sent (``"sent"`` in
+    an SMS report). Columns a report lacks are skipped; a blank count (the platform did not
+    track it) stays missing and does not count as zero.
+
+    Returns one row per group: messages, sent, delivered, bounces, the counts, the
+    ``delivery_rate`` and every rate over delivered, ``revenue_per_1000`` (delivered) and
+    ``average_gift``.
+    """
+    missing = [c for c in (sent, "delivered") if c not in sends.columns]
+    if missing:
+        raise KeyError(f"program_metrics: the report has no {missing} column; columns found: {list(sends.columns)}")
+    counts = [c for c in ("bounces", *_RATES, "revenue") if c in sends.columns]
+    data = sends[[sent, "delivered", *counts]].apply(pd.to_numeric, errors="coerce")
+    keys = [by] if isinstance(by, str) else list(by or [])
+    if keys:
+        data = pd.concat([sends[keys], data], axis=1)
+        g = data.groupby(keys, sort=True)
+        totals = g[[sent, "delivered", *counts]].sum(min_count=1)
+        totals.insert(0, "messages", g.size())
+    else:
+        totals = data.sum(min_count=1).to_frame().T
+        totals.insert(0, "messages", len(sends))
+        totals.index = ["all"]
+    out = totals.rename(columns={sent: "sent"})
+    out["delivery_rate"] = out["delivered"] / out["sent"]
+    for col, rate in _RATES.items():
+        if col in out.columns:
+            out[rate] = out[col] / out["delivered"]
+    if "revenue" in out.columns:
+        out["revenue_per_1000"] = 1000 * out["revenue"] / out["delivered"]
+        if "gifts" in out.columns:
+            out["average_gift"] = out["revenue"] / out["gifts"].where(out["gifts"] > 0)
+    return out
+
+
+def against_benchmarks(metrics: pd.DataFrame, kind: str | None = None) -> pd.DataFrame:
+    """Each program rate beside its published benchmark: ours, theirs, ratio, source.
+
+    ``metrics``: :func:`program_metrics` rows indexed by message type (or one row with
+    ``kind`` naming the benchmark to use).
+
+    >>> m = pd.DataFrame({"click_rate": [0.006], "response_rate": [0.001]}, index=["fundraising"])
+    >>> against_benchmarks(m)[["metric", "ours", "benchmark", "ratio"]].round(3).values.tolist()
+    [['click_rate', 0.006, 0.005, 1.111], ['response_rate', 0.001, 0.001, 1.111]]
+    """
+    rows = []
+    for name, row in metrics.iterrows():
+        ref = BENCHMARKS.get(kind or str(name))
+        if ref is None:
+            continue
+        for metric, (value, source) in ref.items():
+            if metric in row.index and pd.notna(row[metric]):
+                rows.append({"message_type": kind or name, "metric": metric, "ours": float(row[metric]),
+                             "benchmark": value, "ratio": float(row[metric]) / value, "source": source})  # fmt: skip
+    return pd.DataFrame(rows, columns=["message_type", "metric", "ours", "benchmark", "ratio", "source"])
