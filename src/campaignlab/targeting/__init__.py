@@ -1,4 +1,4 @@
-"""Targeting: who could vote, what they did before, and scores that rank them.
+"""Targeting: who could vote, what they did before, scores that rank them, and whether doors worked.
 
 Pure functions (inputs are never modified); steps that drop rows return ``(result,
 StepReport)`` so every set-aside row has a reason, as in :mod:`campaignlab.voterfile`.
@@ -9,6 +9,16 @@ StepReport)`` so every set-aside row has a reason, as in :mod:`campaignlab.voter
 """
 
 from campaignlab.targeting.electorate import DEADLINE_DAYS, eligible_at, registration_deadline
+from campaignlab.targeting.experiment import (
+    Estimate,
+    balance_table,
+    contact_rate,
+    effect_per_contact,
+    intent_to_treat,
+    qini_curve,
+    qini_share,
+    two_model_uplift,
+)
 from campaignlab.targeting.history import (
     KINDS,
     election_calendar,
@@ -22,12 +32,20 @@ __all__ = [
     "DEADLINE_DAYS",
     "DEFAULT_POINTS",
     "KINDS",
+    "Estimate",
+    "balance_table",
     "capture",
+    "contact_rate",
+    "effect_per_contact",
     "election_calendar",
     "eligible_at",
     "history_features",
+    "intent_to_treat",
     "propensity_table",
+    "qini_curve",
+    "qini_share",
     "registration_deadline",
     "rule_score",
+    "two_model_uplift",
     "years_registered",
 ]
