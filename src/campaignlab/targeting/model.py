@@ -7,8 +7,8 @@ the voter voted in that election. To score a coming election, build the same fea
 date (they then use every past election, the last one included) and apply the fitted model.
 
 Two things leak the outcome and must stay out (:func:`leaky_columns` names them):
-registration status **as of today's file** (voters who skip elections are moved to inactive
-and then removed *after* them, so today's status partly records the target election), and
+registration status **as of today's file** (recorded after the election: it cannot say who was
+active then, and list maintenance moves voters who stop voting to inactive afterwards), and
 anything from the target election or later (a vote in it, a count of votes that includes it).
 
 >>> import pandas as pd
@@ -24,7 +24,7 @@ anything from the target election or later (a vote in it, a count of votes that 
 >>> voted_in(history, "2022-11-08", features.index).tolist()
 [True, False]
 >>> leaky_columns(features.assign(status_cd=["A", "I"], voted_2022=[1, 0]), "2022-11-08")
-{'status_cd': "registration status as of today's file, after 11/08/2022 (voters who skip elections become inactive, then removed, after them)", 'voted_2022': 'named for 2022, the year of the election on 11/08/2022 or later: from the target election or after'}
+{'status_cd': "registration status as of today's file, recorded after 11/08/2022: it cannot say who was active then, and list maintenance after an election moves voters who did not vote or answer mail to inactive", 'voted_2022': 'named for 2022, the year of the election on 11/08/2022 or later: from the target election or after'}
 """
 
 from __future__ import annotations
@@ -217,8 +217,9 @@ def leaky_columns(features: pd.DataFrame, election_date, *, outcome=None, thresh
         name = str(col)
         low = name.lower()
         if low in STATUS_COLUMNS or "status" in low or low in ("inactive", "removed", "reason"):
-            found[name] = (f"registration status as of today's file, after {day:%m/%d/%Y} (voters who skip "
-                           "elections become inactive, then removed, after them)")  # fmt: skip
+            found[name] = (f"registration status as of today's file, recorded after {day:%m/%d/%Y}: it cannot say "
+                           "who was active then, and list maintenance after an election moves voters who did not "
+                           "vote or answer mail to inactive")  # fmt: skip
             continue
         if low in _OUTCOME_NAMES:
             found[name] = f"named like the outcome itself: who voted on {day:%m/%d/%Y}"
@@ -275,7 +276,7 @@ def fit_turnout_model(features: pd.DataFrame, voted, *, election_date=None, pipe
     >>> fit_turnout_model(X, [1, 0, 1, 0], election_date="2024-11-05")
     Traceback (most recent call last):
     ...
-    ValueError: fit_turnout_model: leaky features: status_cd (registration status as of today's file, after 11/05/2024 (voters who skip elections become inactive, then removed, after them)). Drop them: a model must learn only from what was known before the election.
+    ValueError: fit_turnout_model: leaky features: status_cd (registration status as of today's file, recorded after 11/05/2024: it cannot say who was active then, and list maintenance after an election moves voters who did not vote or answer mail to inactive). Drop them: a model must learn only from what was known before the election.
     """
     from sklearn.base import clone
 
