@@ -107,3 +107,36 @@ def test_leaky_columns_by_data_and_fit_refuses():
         targeting.fit_turnout_model(X, y, election_date="2024-11-05")
     with pytest.raises(ValueError, match="values"):
         targeting.leaky_columns(X, "2024-11-05", outcome=y[:3])
+
+
+def test_on_the_canonical_county():
+    """The 2024 model ranks well, below the oracle; a count that includes the target beats the oracle."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    from campaignlab import data
+
+    v = pd.read_csv(data.path("voters"), sep="\t", dtype=str,
+                    usecols=["ncid", "status_cd", "registr_dt", "birth_year", "party_cd", "gender_code",
+                             "precinct_abbrv"])  # fmt: skip
+    h = pd.read_csv(data.path("history"), sep="\t", dtype=str, usecols=["ncid", "election_lbl", "election_desc"])
+    f, _ = targeting.turnout_features(v, h, "2024-11-05")
+    y = targeting.voted_in(h, "2024-11-05", f.index)
+    assert targeting.leaky_columns(f, "2024-11-05", outcome=y) == {}
+    f_tr, f_te = train_test_split(f, test_size=0.3, random_state=2024, stratify=y)
+    tr, te = f_tr.index, f_te.index
+    model = targeting.fit_turnout_model(f.loc[tr], y.loc[tr], election_date="2024-11-05")
+    auc = roc_auc_score(y.loc[te], targeting.score_turnout(model, f.loc[te]))
+    regs = pd.read_csv(data.path("truth_registrations"), dtype=str, usecols=["ncid", "person_id"])
+    truth = pd.read_csv(data.path("truth_turnout"), dtype={"person_id": str}, usecols=["person_id", "general_2024"])
+    oracle = regs.merge(truth, on="person_id").set_index("ncid")["general_2024"].reindex(te)
+    known = oracle.notna().to_numpy()
+    oracle_auc = roc_auc_score(y.loc[te].to_numpy()[known], oracle.to_numpy()[known])
+    assert 0.75 < auc < oracle_auc, (auc, oracle_auc)
+    counted = h.drop_duplicates(["ncid", "election_lbl"])["ncid"].value_counts()
+    leaky = f.assign(votes_on_file=counted.reindex(f.index, fill_value=0).to_numpy())
+    pipe = targeting.turnout_pipeline(targeting.CATEGORIES, targeting.NUMBERS + ["votes_on_file"])
+    leaky_auc = roc_auc_score(y.loc[te], pipe.fit(leaky.loc[tr], y.loc[tr]).predict_proba(leaky.loc[te])[:, 1])
+    assert leaky_auc > oracle_auc  # the alarm bell lesson 2 teaches
+    scores_2026 = targeting.score_turnout(model, targeting.turnout_features(v, h, "2026-11-03")[0])
+    assert scores_2026.between(0, 1).all() and len(scores_2026) > len(f)
