@@ -1,4 +1,4 @@
-"""Targeting: who could vote, what they did before, scores that rank them, and whether doors worked.
+"""Targeting: who could vote, what they did before, scores that rank them (rules and models), and whether doors worked.
 
 Pure functions (inputs are never modified); steps that drop rows return ``(result,
 StepReport)`` so every set-aside row has a reason, as in :mod:`campaignlab.voterfile`.
@@ -25,27 +25,45 @@ from campaignlab.targeting.history import (
     history_features,
     years_registered,
 )
+from campaignlab.targeting.model import (
+    CATEGORIES,
+    NUMBERS,
+    fit_turnout_model,
+    leaky_columns,
+    score_turnout,
+    turnout_features,
+    turnout_pipeline,
+    voted_in,
+)
 from campaignlab.targeting.propensity import propensity_table
 from campaignlab.targeting.score import DEFAULT_POINTS, capture, rule_score
 
 __all__ = [
+    "CATEGORIES",
     "DEADLINE_DAYS",
     "DEFAULT_POINTS",
     "KINDS",
     "Estimate",
     "balance_table",
+    "NUMBERS",
     "capture",
     "contact_rate",
     "effect_per_contact",
     "election_calendar",
     "eligible_at",
+    "fit_turnout_model",
     "history_features",
     "intent_to_treat",
+    "leaky_columns",
     "propensity_table",
     "qini_curve",
     "qini_share",
     "registration_deadline",
     "rule_score",
     "two_model_uplift",
+    "score_turnout",
+    "turnout_features",
+    "turnout_pipeline",
+    "voted_in",
     "years_registered",
 ]
