@@ -17,17 +17,37 @@ from campaignlab.targeting.history import (
 )
 from campaignlab.targeting.propensity import propensity_table
 from campaignlab.targeting.score import DEFAULT_POINTS, capture, rule_score
+from campaignlab.targeting.universes import (
+    CONTACT_RATE_RANGE,
+    DOOR_CONTACT_RATE,
+    DOOR_CONTACTS_PER_VOTE,
+    DOORS_PER_SHIFT,
+    canvass_plan,
+    cut_turf,
+    support_ids,
+    tier_universes,
+    votes_gained,
+)
 
 __all__ = [
+    "CONTACT_RATE_RANGE",
+    "DOOR_CONTACT_RATE",
+    "DOOR_CONTACTS_PER_VOTE",
+    "DOORS_PER_SHIFT",
     "DEADLINE_DAYS",
     "DEFAULT_POINTS",
     "KINDS",
+    "canvass_plan",
     "capture",
+    "cut_turf",
     "election_calendar",
     "eligible_at",
     "history_features",
     "propensity_table",
     "registration_deadline",
     "rule_score",
+    "support_ids",
+    "tier_universes",
+    "votes_gained",
     "years_registered",
 ]
