@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from campaignlab import targeting
-from campaignlab.targeting.universes import canvass_plan, cut_turf, support_ids, tier_universes, votes_gained
+from campaignlab.targeting.universes import (
+    canvass_plan,
+    cut_turf,
+    support_ids,
+    tier_universes,
+    votes_gained,
+)
 
 
 @pytest.fixture
