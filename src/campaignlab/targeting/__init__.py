@@ -37,18 +37,35 @@ from campaignlab.targeting.model import (
 )
 from campaignlab.targeting.propensity import propensity_table
 from campaignlab.targeting.score import DEFAULT_POINTS, capture, rule_score
+from campaignlab.targeting.universes import (
+    CONTACT_RATE_RANGE,
+    DOOR_CONTACT_RATE,
+    DOOR_CONTACTS_PER_VOTE,
+    DOORS_PER_SHIFT,
+    canvass_plan,
+    cut_turf,
+    support_ids,
+    tier_universes,
+    votes_gained,
+)
 
 __all__ = [
     "CATEGORIES",
+    "CONTACT_RATE_RANGE",
     "DEADLINE_DAYS",
     "DEFAULT_POINTS",
+    "DOORS_PER_SHIFT",
+    "DOOR_CONTACTS_PER_VOTE",
+    "DOOR_CONTACT_RATE",
     "KINDS",
     "Estimate",
     "balance_table",
     "NUMBERS",
+    "canvass_plan",
     "capture",
     "contact_rate",
     "effect_per_contact",
+    "cut_turf",
     "election_calendar",
     "eligible_at",
     "fit_turnout_model",
@@ -62,8 +79,11 @@ __all__ = [
     "rule_score",
     "two_model_uplift",
     "score_turnout",
+    "support_ids",
+    "tier_universes",
     "turnout_features",
     "turnout_pipeline",
     "voted_in",
+    "votes_gained",
     "years_registered",
 ]
