@@ -1,4 +1,4 @@
-"""Targeting: who could vote, what they did before, and scores that rank them.
+"""Targeting: who could vote, what they did before, and scores that rank them (rules and models).
 
 Pure functions (inputs are never modified); steps that drop rows return ``(result,
 StepReport)`` so every set-aside row has a reason, as in :mod:`campaignlab.voterfile`.
@@ -15,19 +15,37 @@ from campaignlab.targeting.history import (
     history_features,
     years_registered,
 )
+from campaignlab.targeting.model import (
+    CATEGORIES,
+    NUMBERS,
+    fit_turnout_model,
+    leaky_columns,
+    score_turnout,
+    turnout_features,
+    turnout_pipeline,
+    voted_in,
+)
 from campaignlab.targeting.propensity import propensity_table
 from campaignlab.targeting.score import DEFAULT_POINTS, capture, rule_score
 
 __all__ = [
+    "CATEGORIES",
     "DEADLINE_DAYS",
     "DEFAULT_POINTS",
     "KINDS",
+    "NUMBERS",
     "capture",
     "election_calendar",
     "eligible_at",
+    "fit_turnout_model",
     "history_features",
+    "leaky_columns",
     "propensity_table",
     "registration_deadline",
     "rule_score",
+    "score_turnout",
+    "turnout_features",
+    "turnout_pipeline",
+    "voted_in",
     "years_registered",
 ]
