@@ -24,7 +24,7 @@ def scored():
 
 def test_quality_matches_sklearn_and_leaves_input_alone(scored):
     before = scored.copy()
-    q = evaluate.quality(scored["voted"], scored["chance"])
+    q = evaluate.score_quality(scored["voted"], scored["chance"])
     pd.testing.assert_frame_equal(scored, before)
     assert q["auc"] == pytest.approx(roc_auc_score(scored["voted"], scored["chance"]))
     assert q["brier"] == pytest.approx(brier_score_loss(scored["voted"], scored["chance"]))
@@ -98,11 +98,11 @@ def test_error_by_group(scored):
 ])  # fmt: skip
 def test_bad_input_says_what_is_off(outcome, prob, message):
     with pytest.raises(ValueError, match=message):
-        evaluate.quality(outcome, prob)
+        evaluate.score_quality(outcome, prob)
 
 
 def test_one_class_auc_is_nan():
-    assert np.isnan(evaluate.quality([1, 1], [0.4, 0.6])["auc"])
+    assert np.isnan(evaluate.score_quality([1, 1], [0.4, 0.6])["auc"])
 
 
 def test_plots_are_labelled(scored):

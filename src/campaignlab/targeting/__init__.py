@@ -9,6 +9,15 @@ StepReport)`` so every set-aside row has a reason, as in :mod:`campaignlab.voter
 """
 
 from campaignlab.targeting.electorate import DEADLINE_DAYS, eligible_at, registration_deadline
+from campaignlab.targeting.evaluate import (
+    calibration_table,
+    error_by_group,
+    expected_calibration_error,
+    gains_table,
+    plot_gains,
+    plot_reliability,
+    score_quality,
+)
 from campaignlab.targeting.history import (
     KINDS,
     election_calendar,
@@ -34,15 +43,22 @@ __all__ = [
     "DEFAULT_POINTS",
     "KINDS",
     "NUMBERS",
+    "calibration_table",
     "capture",
     "election_calendar",
     "eligible_at",
+    "error_by_group",
+    "expected_calibration_error",
     "fit_turnout_model",
+    "gains_table",
     "history_features",
     "leaky_columns",
+    "plot_gains",
+    "plot_reliability",
     "propensity_table",
     "registration_deadline",
     "rule_score",
+    "score_quality",
     "score_turnout",
     "turnout_features",
     "turnout_pipeline",

@@ -3,12 +3,12 @@
 A turnout score is judged on voters it has never seen (a test set, or out-of-fold predictions),
 against what they did in the election it predicts. Four questions, one function each:
 
-- **Does it rank?** :func:`quality` gives the ROC AUC (``sklearn.metrics.roc_auc_score``): the
+- **Does it rank?** :func:`score_quality` gives the ROC AUC (``sklearn.metrics.roc_auc_score``): the
   chance that a random voter who voted scores above a random one who did not (0.5 is a coin).
 - **Does it mean what it says?** :func:`calibration_table` puts voters in bins of predicted
   chance (``sklearn.calibration.calibration_curve``) beside the share who voted;
   :func:`expected_calibration_error` is the voter-weighted average gap between the two, and the
-  Brier score (in :func:`quality`) the mean squared error of the probabilities.
+  Brier score (in :func:`score_quality`) the mean squared error of the probabilities.
 - **Where are the voters?** :func:`gains_table` splits the ranked list into deciles from the
   **top**: turnout per decile, lift over the average, and the share of all voters reached so far.
 - **For whom does it fail?** :func:`error_by_group` repeats the measures inside each group
@@ -19,7 +19,7 @@ Plots: :func:`plot_reliability` and :func:`plot_gains` (titled, labelled, colour
 >>> import numpy as np, pandas as pd
 >>> voted = pd.Series([1, 0, 1, 1, 0, 0, 1, 0])
 >>> chance = pd.Series([0.9, 0.2, 0.7, 0.6, 0.4, 0.1, 0.8, 0.3])
->>> quality(voted, chance).round(3).to_dict()
+>>> score_quality(voted, chance).round(3).to_dict()
 {'voters': 8.0, 'turnout': 0.5, 'mean_predicted': 0.5, 'auc': 1.0, 'brier': 0.075, 'ece': 0.25}
 >>> gains_table(voted, chance, groups=4)[["voters", "turnout", "lift", "share_of_voted"]].values.tolist()
 [[2.0, 1.0, 2.0, 0.5], [2.0, 1.0, 2.0, 1.0], [2.0, 0.0, 0.0, 1.0], [2.0, 0.0, 0.0, 1.0]]
@@ -40,7 +40,7 @@ __all__ = [
     "gains_table",
     "plot_gains",
     "plot_reliability",
-    "quality",
+    "score_quality",
 ]
 
 #: Okabe-Ito colours (colour-blind safe), in the order the plots use them.
@@ -110,16 +110,16 @@ def expected_calibration_error(outcome, probability, *, bins: int = 10, strategy
     return float((t["voters"] * t["gap"].abs()).sum() / t["voters"].sum())
 
 
-def quality(outcome, probability, *, bins: int = 10) -> pd.Series:
+def score_quality(outcome, probability, *, bins: int = 10) -> pd.Series:
     """One score's report card: voters, turnout, mean prediction, ROC AUC, Brier score and ECE.
 
     ``auc`` needs voters and non-voters both (``nan`` otherwise). ``brier`` and ``ece`` read the
     score as a probability (0-1): pass a vendor's 0-100 score divided by 100.
 
-    >>> quality([True, False, True], [0.8, 0.3, 0.4]).round(3).to_dict()
+    >>> score_quality([True, False, True], [0.8, 0.3, 0.4]).round(3).to_dict()
     {'voters': 3.0, 'turnout': 0.667, 'mean_predicted': 0.5, 'auc': 1.0, 'brier': 0.163, 'ece': 0.367}
     """
-    y, p = _arrays(outcome, probability, "quality")
+    y, p = _arrays(outcome, probability, "score_quality")
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
     return pd.Series({"voters": float(len(y)), "turnout": float(y.mean()), "mean_predicted": float(p.mean()),
                       "auc": auc, "brier": float(brier_score_loss(y, p)),
@@ -157,7 +157,7 @@ def gains_table(outcome, score, *, groups: int = 10) -> pd.DataFrame:
 
 
 def error_by_group(outcome, probability, groups, *, bins: int = 10, min_voters: int = 1) -> pd.DataFrame:
-    """:func:`quality` inside each group (age group, party...): who the score serves worst.
+    """:func:`score_quality` inside each group (age group, party...): who the score serves worst.
 
     ``gap`` is the group's mean prediction minus its turnout (above 0: the score expects more of
     them than turned out). Within-group AUC says how well the score tells the group's voters
@@ -175,7 +175,7 @@ def error_by_group(outcome, probability, groups, *, bins: int = 10, min_voters: 
     rows = {}
     for name, idx in g.groupby(g, sort=True).groups.items():
         if len(idx) >= min_voters:
-            rows[name] = quality(y[idx], p[idx], bins=bins)
+            rows[name] = score_quality(y[idx], p[idx], bins=bins)
     columns = ["voters", "turnout", "mean_predicted", "auc", "brier", "ece"]
     table = pd.DataFrame(rows, index=columns).T
     table.index.name = "group"
@@ -198,7 +198,7 @@ def plot_reliability(curves: dict[str, pd.DataFrame], *, ax=None, title: str | N
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5))
     ax.plot([0, 100], [0, 100], linestyle="--", color="grey", linewidth=1, label="perfectly calibrated")
-    for (name, t), colour, marker in zip(curves.items(), PALETTE, "osD^v<>"):
+    for (name, t), colour, marker in zip(curves.items(), PALETTE, "osD^v<>", strict=False):
         ax.plot(t["mean_predicted"] * 100, t["turnout"] * 100, marker=marker, color=colour, label=name)
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
@@ -225,7 +225,7 @@ def plot_gains(tables: dict[str, pd.DataFrame], *, ax=None, title: str | None = 
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5))
     ax.plot([0, 100], [0, 100], linestyle="--", color="grey", linewidth=1, label="random order")
-    for (name, t), colour, marker in zip(tables.items(), PALETTE, "osD^v<>"):
+    for (name, t), colour, marker in zip(tables.items(), PALETTE, "osD^v<>", strict=False):
         x = np.concatenate([[0], t["share_of_list"].to_numpy() * 100])
         y = np.concatenate([[0], t["share_of_voted"].to_numpy() * 100])
         ax.plot(x, y, marker=marker, color=colour, label=name, markersize=4)
