@@ -183,30 +183,36 @@ def error_by_group(outcome, probability, groups, *, bins: int = 10, min_voters: 
     return table
 
 
+def _percent_plot(lines: dict[str, tuple], ax, *, diagonal: str, xlabel: str, ylabel: str, title: str,
+                  legend: str, markersize: float | None = None):  # fmt: skip
+    """One 0-100% by 0-100% chart: a dashed diagonal, then one coloured line per score."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5))
+    ax.plot([0, 100], [0, 100], linestyle="--", color="grey", linewidth=1, label=diagonal)
+    for (name, (x, y)), colour, marker in zip(lines.items(), PALETTE, "osD^v<>", strict=False):
+        ax.plot(x, y, marker=marker, color=colour, label=name, markersize=markersize)
+    ax.set(xlim=(0, 100), ylim=(0, 100), xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(loc=legend, fontsize=8)
+    return ax
+
+
 def plot_reliability(curves: dict[str, pd.DataFrame], *, ax=None, title: str | None = None):
     """Reliability plot: per score, its :func:`calibration_table` as predicted vs observed (in %).
 
-    Points on the diagonal mean "a 60% voter votes 60% of the time". Returns the axes.
+    Points on the diagonal mean "a 60% voter votes 60% of the time". Colours follow the order of
+    ``curves`` (:data:`PALETTE`): pass scores in the same order to every plot. Returns the axes.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> ax = plot_reliability({"model": calibration_table([0, 1, 1], [0.2, 0.7, 0.9], bins=5)})
     >>> ax.get_xlabel()
     'Predicted chance of voting (%)'
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5))
-    ax.plot([0, 100], [0, 100], linestyle="--", color="grey", linewidth=1, label="perfectly calibrated")
-    for (name, t), colour, marker in zip(curves.items(), PALETTE, "osD^v<>", strict=False):
-        ax.plot(t["mean_predicted"] * 100, t["turnout"] * 100, marker=marker, color=colour, label=name)
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    ax.set_xlabel("Predicted chance of voting (%)")
-    ax.set_ylabel("Voted (% of the bin's voters)")
-    ax.set_title(title or "Reliability: does a predicted 60% vote 60% of the time?")
-    ax.legend(loc="upper left", fontsize=8)
-    return ax
+    lines = {name: (t["mean_predicted"] * 100, t["turnout"] * 100) for name, t in curves.items()}
+    return _percent_plot(lines, ax, diagonal="perfectly calibrated", xlabel="Predicted chance of voting (%)",
+                         ylabel="Voted (% of the bin's voters)", legend="upper left",
+                         title=title or "Reliability: does a predicted 60% vote 60% of the time?")  # fmt: skip
 
 
 def plot_gains(tables: dict[str, pd.DataFrame], *, ax=None, title: str | None = None):
@@ -220,19 +226,8 @@ def plot_gains(tables: dict[str, pd.DataFrame], *, ax=None, title: str | None = 
     >>> ax.get_ylabel()
     'Voters reached (% of everyone who voted)'
     """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.5, 5))
-    ax.plot([0, 100], [0, 100], linestyle="--", color="grey", linewidth=1, label="random order")
-    for (name, t), colour, marker in zip(tables.items(), PALETTE, "osD^v<>", strict=False):
-        x = np.concatenate([[0], t["share_of_list"].to_numpy() * 100])
-        y = np.concatenate([[0], t["share_of_voted"].to_numpy() * 100])
-        ax.plot(x, y, marker=marker, color=colour, label=name, markersize=4)
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 100)
-    ax.set_xlabel("List contacted, from the top score down (%)")
-    ax.set_ylabel("Voters reached (% of everyone who voted)")
-    ax.set_title(title or "Gains: how many of the voters each share of the list reaches")
-    ax.legend(loc="lower right", fontsize=8)
-    return ax
+    lines = {name: (np.concatenate([[0], t["share_of_list"].to_numpy() * 100]),
+                    np.concatenate([[0], t["share_of_voted"].to_numpy() * 100])) for name, t in tables.items()}  # fmt: skip
+    return _percent_plot(lines, ax, diagonal="random order", xlabel="List contacted, from the top score down (%)",
+                         ylabel="Voters reached (% of everyone who voted)", legend="lower right", markersize=4,
+                         title=title or "Gains: how many of the voters each share of the list reaches")  # fmt: skip
