@@ -266,13 +266,31 @@ def lab(args: argparse.Namespace) -> int:
         raise TaskError(f"JupyterLab could not start ({err}): {STALE_VENV}") from None
 
 
+def parallel(pytest_args: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core (at most 4), tests that share an expensive
+    fixture on one worker (``tests/conftest.py``); none if the arguments choose for themselves.
+
+    >>> parallel(["-k", "voterfile"])[2:]
+    ['--dist', 'loadgroup']
+    >>> parallel(["-n", "0"]), parallel(["-p", "no:xdist"])
+    ([], [])
+    """
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist", "--co", "--collect-only"))
+                 or a == "no:xdist" for a in pytest_args)
+    return [] if chosen else ["-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadgroup"]
+
+
 def test(args: argparse.Namespace) -> int:
     check_python()  # before installing anything
     ensure_system_requirements()
     ensure_env("dev")
     run(BIN / "ruff", "check", ".", cwd=ROOT, what="ruff (lint)", hint="fix what it reports")
+    # the canonical county once, before the workers start (each would otherwise make it itself)
+    run(PY, "-m", "campaignlab", "generate", "--if-missing", cwd=ROOT,
+        what="generating the synthetic county data", hint="see the message above")
     try:
-        return subprocess.run([str(BIN / "pytest"), *args.pytest_args], cwd=ROOT).returncode
+        return subprocess.run([str(BIN / "pytest"), *parallel(args.pytest_args), *args.pytest_args],
+                              cwd=ROOT).returncode
     except OSError as err:
         raise TaskError(f"pytest could not start ({err}): {STALE_VENV}") from None
 

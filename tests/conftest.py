@@ -96,3 +96,37 @@ def course_build(tmp_course_root, curriculum_dir, submissions_dir, grading_count
     """Lazily built and graded modules, shared by every gate of the session (graded by the
     instructors' ``Grader``, sandboxed, on the grading county)."""
     return CourseBuild(tmp_course_root, curriculum_dir, submissions_dir, data_dir=grading_county)
+
+
+def _xdist_group(item) -> str | None:
+    """Which tests must share one pytest-xdist worker: those that share an expensive fixture.
+
+    A module's grading gates share its one autograde batch (``course_build``), the hostile
+    battery shares its cohort, and a test file shares its module-scoped fixtures; each lesson's
+    nbval run stands alone and goes wherever a worker is free.
+    """
+    path = Path(str(item.fspath)).resolve()
+    try:
+        rel = path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if rel == "tests/test_curriculum_grading.py":
+        module = params.get("curriculum_module") or (params.get("submission_case") or (None,))[0]
+        return f"grade:{module}" if module else None
+    if "cohort" in getattr(item, "fixturenames", ()):
+        return "cohort"
+    if rel == "tests/test_curriculum_notebooks.py" or not rel.startswith("tests/"):
+        return None
+    return rel
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``-n`` (``tasks.py test`` runs ``--dist loadgroup``), keep the tests that share an
+    expensive fixture on one worker (``_xdist_group``)."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        group = _xdist_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from campaignlab.course import assemble as asm
-from campaignlab.course import county, score
+from campaignlab.course import county, references, score
 from campaignlab.course.gradebook import GradebookWriter
 from campaignlab.course.layout import state_dir
 from campaignlab.course.sandbox import Limits, Sandbox
@@ -44,6 +44,7 @@ class HandinResult:
     review: list[str] = field(default_factory=list)
     seconds: float = 0.0
     peak_memory_bytes: int | None = None
+    cpu_seconds: float | None = None  # as the sandbox reported it (for planning, never scored)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -79,6 +80,7 @@ class Grader:
         self.sandbox = Sandbox(self.data_dir, self.limits)
         self.secret = secrets.token_bytes(32)
         self.roster = roster if roster is not None else load_roster(self.root, module)
+        self.refs: dict[str, dict] = {}  # lesson -> its precomputed references (``references``)
 
     # ---------------------------------------------------------------- discovery
     def handins(self) -> list[tuple[str, str, Path | None]]:
@@ -134,12 +136,14 @@ class Grader:
             "notebook_output_bytes": lim.notebook_output_bytes,
             "memory_bytes": lim.memory_bytes, "cpu_seconds": int(lim.notebook_timeout) + 5,
             "file_bytes": lim.file_mb * 1024 * 1024,
+            "refs": self.refs.get(name),
         }
         run = self.sandbox.run([sys.executable, "-m", "campaignlab.course.runner"],
                                json.dumps(job).encode())
         res.seconds, res.peak_memory_bytes = round(run.seconds, 2), run.peak_memory_bytes
         scored = score.score_run(trusted, built, runnable, run, lim)
         res.tests, res.reason = scored.tests, scored.reason
+        res.cpu_seconds = scored.cpu_seconds
         res.notes += scored.notes
         res.review += scored.review
         if scored.runner_failed:
@@ -150,6 +154,29 @@ class Grader:
                              "and were killed")
         return res, scored.graded
 
+    def references(self, rows) -> dict[str, dict]:
+        """The reference values of the lessons with two or more hand-ins in ``rows``, computed
+        once on the county (``references``), outside every sandbox: no hand-in is involved."""
+        import tempfile
+
+        counts: dict[str, int] = {}
+        for _, name, path in rows:
+            if path is not None and name in self.trusted:
+                counts[name] = counts.get(name, 0) + 1
+        sources = {name: [c.source for c in self.trusted[name].tests]
+                   for name, n in counts.items() if n >= 2}
+        if not sources:
+            return {}
+        t0 = time.monotonic()
+        with tempfile.TemporaryDirectory(prefix="cl-refs-") as tmp:
+            references.build(sources, self.data_dir, tmp, jobs=self.jobs, log=lambda m: None)
+            refs = {name: packed for name in sources
+                    if (packed := references.pack(Path(tmp) / name))}
+        if refs:
+            self.log(f"reference values of {len(refs)} lesson(s) computed once for the batch "
+                     f"({time.monotonic() - t0:.0f} s)")
+        return refs
+
     # ---------------------------------------------------------------- batch
     def run(self, students: list[str] | None = None) -> list[HandinResult]:
         rows = self.handins()
@@ -159,6 +186,7 @@ class Grader:
         results: list[HandinResult] = []
         self.log(f"autograding {len(rows)} hand-in(s) of {self.module} with {self.jobs} "
                  f"sandbox(es) in parallel")
+        self.refs = self.references(rows)
         writer = GradebookWriter(self.root, self.module, self.trusted, self.roster)
         try:
             with ThreadPoolExecutor(max_workers=self.jobs) as pool:

@@ -22,11 +22,11 @@ everything (tokens, statuses, sizes).  The runner only makes honest results poss
   anything that looks like a check-in token (``CLTOKEN-...``) is taken out of what the kernel
   prints, so a forged one never shows in feedback.
 
-Job (stdin, JSON): ``{"cells": [source, ...], "tests": {index: token}, "cell_timeout", "interrupt_grace",
+Job (stdin, JSON): ``{"cells": [source, ...], "tests": {index: token}, "refs", "cell_timeout", "interrupt_grace",
 "output_bytes", "line_chars", "notebook_output_bytes", "memory_bytes", "cpu_seconds",
 "file_bytes"}``.  Output lines: ``{"event": "start"}``, ``{"event": "cell", "i", "status",
 "ename", "evalue", "outputs", "tokens", "truncated", "seconds"}``, ``{"event": "stop",
-"reason"}``, ``{"event": "done"}``.
+"reason"}``, ``{"event": "done", "cpu_seconds"}`` (the runner's, the kernel's and the checker's CPU).
 """
 
 from __future__ import annotations
@@ -127,7 +127,10 @@ def main() -> int:
         _run(job, emit)
     except Exception as err:  # noqa: BLE001 - reported to the parent, which decides
         emit({"event": "stop", "reason": f"runner error: {type(err).__name__}: {err}"[:500]})
-    emit({"event": "done"})
+    import resource
+
+    used = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    emit({"event": "done", "cpu_seconds": round(sum(u.ru_utime + u.ru_stime for u in used), 2)})
     out.close()
     return 0
 
@@ -230,6 +233,10 @@ def _run(job: dict, emit) -> None:
     exchange = tempfile.mkdtemp(prefix="cl-exchange-")
     checker: dict = {}
 
+    # the lesson's precomputed references (``references``): for the first checker only, which
+    # starts before the kernel; a restarted one recomputes them (same verdicts, slower)
+    refs = {"packed": job.get("refs")}
+
     async def start_checker():
         checker["proc"] = await asyncio.create_subprocess_exec(
             sys.executable, "-I", "-m", "campaignlab.course.checker",
@@ -237,6 +244,11 @@ def _run(job: dict, emit) -> None:
             stderr=asyncio.subprocess.DEVNULL, limit=2**24,
             cwd="/tmp/work" if os.path.isdir("/tmp/work") else None,
             env=dict(os.environ, CAMPAIGNLAB_EXCHANGE=exchange))
+        packed = refs.pop("packed", None)
+        if packed:
+            line = json.dumps({"op": "refs", "packed": packed}) + "\n"
+            checker["proc"].stdin.write(line.encode())
+            await checker["proc"].stdin.drain()
 
     async def stop_checker():
         proc = checker.pop("proc", None)
@@ -268,14 +280,14 @@ def _run(job: dict, emit) -> None:
 
     async def check(i: int, source: str) -> tuple[dict, str | None]:
         """Run test cell ``i`` in the checker, on the kernel's values: (result, why stopped)."""
-        from campaignlab.course.checker import names_in
+        from campaignlab.course.checker import asked_of_notebook
 
         folder = os.path.join(exchange, f"cell-{i}")
         wire = "__import__('campaignlab.course.wire', fromlist=['export'])"
         deadline = time.monotonic() + cell_timeout
         failed = {"op": "result", "status": "error", "stdout": "", "traceback": []}
         t_export = time.monotonic()
-        err = await in_kernel(f"{wire}.export(globals(), {names_in(source)!r}, {folder!r})",
+        err = await in_kernel(f"{wire}.export(globals(), {asked_of_notebook(source)!r}, {folder!r})",
                               cell_timeout)
         phases["export"] = round(time.monotonic() - t_export, 3)
         if err in ("dead", "timeout"):

@@ -32,6 +32,7 @@ class Scored:
     notes: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
     runner_failed: bool = False
+    cpu_seconds: float | None = None  # what the sandbox says it used (reported, never scored)
 
 
 def _as_output(o: dict):
@@ -61,7 +62,7 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
     review: list[str] = []
     tests: dict[str, TestResult] = {}
     reason, runner_failed = "", False
-    records, stop, done = {}, None, False
+    records, stop, done, cpu_seconds = {}, None, False, None
     for line in run.stdout.decode("utf-8", "replace").splitlines():
         try:
             ev = json.loads(line)
@@ -75,6 +76,8 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
             stop = ev
         elif ev.get("event") == "done":
             done = True
+            cpu = ev.get("cpu_seconds")
+            cpu_seconds = float(cpu) if isinstance(cpu, (int, float)) and 0 <= cpu < 1e6 else None
         elif ev.get("event") == "leftover":
             notes.append(f"the notebook left {ev.get('n')} process(es) running after it "
                              f"finished ({'; '.join(map(str, ev.get('commands', [])))[:200]}): "
@@ -151,4 +154,4 @@ def score_run(trusted: asm.TrustedNotebook, built: asm.Assembled, runnable: list
     for k, cell in enumerate(built.cells):
         if cell.role == "test" and tests.get(cell.gid) and tests[cell.gid].outcome != "passed":
             _explain_cell(graded.cells[k], tests[cell.gid].detail)
-    return Scored(tests, graded, reason, notes, review, runner_failed)
+    return Scored(tests, graded, reason, notes, review, runner_failed, cpu_seconds)

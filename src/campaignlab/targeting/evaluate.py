@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import calibration_curve
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 __all__ = [
     "PALETTE",
@@ -84,6 +82,8 @@ def calibration_table(outcome, probability, *, bins: int = 10, strategy: str = "
     [['0.0-0.5', 2, 0.125, 0.5], ['0.5-1.0', 4, 0.725, 0.75]]
     """
     y, p = _arrays(outcome, probability, "calibration_table")
+    from sklearn.calibration import calibration_curve
+
     turnout, predicted = calibration_curve(y, p, n_bins=bins, strategy=strategy)
     edges = _bin_edges(p, bins, strategy)
     ids = np.searchsorted(edges[1:-1], p)  # calibration_curve's own binning
@@ -120,6 +120,8 @@ def score_quality(outcome, probability, *, bins: int = 10) -> pd.Series:
     {'voters': 3.0, 'turnout': 0.667, 'mean_predicted': 0.5, 'auc': 1.0, 'brier': 0.163, 'ece': 0.367}
     """
     y, p = _arrays(outcome, probability, "score_quality")
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
     return pd.Series({"voters": float(len(y)), "turnout": float(y.mean()), "mean_predicted": float(p.mean()),
                       "auc": auc, "brier": float(brier_score_loss(y, p)),

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 __all__ = [
     "Estimate",
@@ -134,6 +133,8 @@ def _design(frame: pd.DataFrame, treated: np.ndarray, covariates: list[str] | No
 
 
 def _fit(y: np.ndarray, X: np.ndarray, groups: np.ndarray | None):
+    import statsmodels.api as sm
+
     model = sm.OLS(y, X)
     if groups is None:
         return model.fit(cov_type="HC2")

@@ -31,15 +31,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+# scikit-learn is imported where it is used: the features need only pandas (and a kernel that
+# imports this module for them starts seconds sooner)
 
 from campaignlab.targeting.electorate import eligible_at
 from campaignlab.targeting.history import history_features, years_registered
@@ -184,6 +184,12 @@ def turnout_pipeline(categories: Iterable[str] = CATEGORIES, numbers: Iterable[s
     ['prepare', 'model']
     """
     categories, numbers = list(categories), list(numbers)
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     prepare = ColumnTransformer(
         [("categories", Pipeline([("fill", SimpleImputer(strategy="constant", fill_value="missing")),
                                   ("one_hot", OneHotEncoder(handle_unknown="ignore"))]), categories),
@@ -246,6 +252,8 @@ def leaky_columns(features: pd.DataFrame, election_date, *, outcome=None, thresh
         if len(y) != len(features):
             raise ValueError(f"leaky_columns: outcome has {len(y)} values for {len(features)} rows")
         if 0 < np.nansum(y) < len(y) and len(y) >= 50:
+            from sklearn.metrics import roc_auc_score
+
             for col in features.columns:
                 if str(col) in found:
                     continue
