@@ -41,6 +41,7 @@ FILES = {
     "truth_list_matches": "truth/list_matches.csv",
     "truth_ab_tests": "truth/ab_tests.csv",
     "truth_email_opens": "truth/email_opens.csv",
+    "truth_donors": "truth/donors.csv",
     "truth_vanid_map": "truth/vanid_map.csv",
     "truth_canvass_experiment": "truth/canvass_experiment_2024.csv",
 }
@@ -74,7 +75,7 @@ def path(name: str, *, generate: bool = True) -> Path:
     >>> path("vote history")
     Traceback (most recent call last):
     ...
-    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_vanid_map, truth_canvass_experiment"
+    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_donors, truth_vanid_map, truth_canvass_experiment"
     """
     if name not in FILES:
         raise KeyError(f"No dataset called {name!r}. Known datasets: {', '.join(FILES)}")

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from campaignlab import data
+from campaignlab.synth import digital as dg
+from campaignlab.synth import donor_file as df
 from campaignlab.synth.digital import LIST_COLUMNS, build_digital
 from campaignlab.synth.field import example_people
 from campaignlab.voterfile.names import NAME_EQUIVALENTS
@@ -40,6 +42,7 @@ def test_files_and_schema(out):
     assert sorted(out) == sorted([
         "action_network_export.csv", "email_sends.csv", "email_ab_test_recipients.csv", "sms_sends.csv",
         "donations.csv", "truth/list_matches.csv", "truth/ab_tests.csv", "truth/email_opens.csv",
+        "truth/donors.csv",
     ])
     an = out["action_network_export.csv"]
     assert list(an.columns) == LIST_COLUMNS
@@ -139,24 +142,86 @@ def test_email_counts_reconcile(out):
 
 
 def test_donations_reconcile_with_sends(out):
+    """The program's refcoded gifts are exactly the gifts and revenue the sends report."""
     don = out["donations.csv"]
     first = don[don["Recurrence Number"].isna() | (don["Recurrence Number"] == 1)]
+    first = first[first["Date"] >= "2026-07-01"]
     by_ref = first.dropna(subset=["Reference Code"]).groupby("Reference Code")["Amount"].agg(["size", "sum"])
+    program_refs = set(out["email_sends.csv"]["refcode"]) | set(out["sms_sends.csv"]["refcode"])
     for sends, ref in ((out["email_sends.csv"], "refcode"), (out["sms_sends.csv"], "refcode")):
         paying = sends[sends["gifts"] > 0].set_index(ref)
         got = by_ref.reindex(paying.index)
         assert (got["size"] == paying["gifts"]).all()
         assert np.allclose(got["sum"], paying["revenue"])
-    assert set(by_ref.index) <= set(out["email_sends.csv"]["refcode"]) | set(out["sms_sends.csv"]["refcode"])
-    assert don["Donor Email"].isin(out["action_network_export.csv"]["email"]).all()
+        silent = sends.loc[sends["gifts"] == 0, ref]
+        assert not silent.isin(by_ref.index).any()
+    # from July 2026 the only email/SMS refcodes are the program's sends
+    em = by_ref.index[by_ref.index.str.match(r"(em|sms)\d")]
+    assert set(em) <= program_refs
+    assert not don.loc[don["Date"] < "2026-07-01", "Reference Code"].isin(program_refs).any()
+    program_donors = don.loc[don["Reference Code"].isin(program_refs), "Donor Email"]
+    assert program_donors.isin(out["action_network_export.csv"]["email"]).all()
     assert (don["Donor ZIP"].dropna().str.len() == 5).all()
-    assert don["Receipt ID"].is_unique
+    assert don["Receipt ID"].is_unique and don["Receipt ID"].str.fullmatch(r"AB\d{8}").all()
     dates = pd.to_datetime(don["Date"], format="%Y-%m-%d %H:%M:%S")
-    assert dates.is_monotonic_increasing and dates.min() >= pd.Timestamp("2026-07-01") and dates.max() < pd.Timestamp("2026-11-02")
-    # recurring series are monthly
-    rec = don[don["Recurring"] == "Y"].assign(d=dates)
-    assert rec["Recurrence Number"].max() >= 3
+    assert dates.is_monotonic_increasing and dates.min() >= pd.Timestamp("2023-01-01") and dates.max() < pd.Timestamp("2026-11-02")
     assert set(don.loc[don["Recurring"] == "N", "Recurrence Number"].isna()) == {True}
+
+
+def test_donor_file_volume(out):
+    """A donor file with real volume: thousands of donors over 2023-2026, one-time and monthly."""
+    don = out["donations.csv"]
+    donors = don["Donor Email"].nunique()
+    years = don["Date"].str[:4].value_counts()
+    assert donors >= 2_000 and len(don) >= 2.5 * donors, (donors, len(don))
+    assert set(years.index) == {"2023", "2024", "2025", "2026"} and years.min() > 500
+    assert {"email", "sms", "web", "event", "partner"} <= set(out["truth/donors.csv"]["source"])
+    assert don["Reference Code"].dropna().str.match(r"(em|sms|ev)\d{6}|partner-").all()
+    assert set(don["Fundraising Page"]) == {"yes-on-a", "yes-on-a-web", "yes-on-a-events", "alder-housing-partners"}
+
+
+def test_recurring_series_are_consistent(out):
+    """Each monthly series: numbers 1..n without gaps, one donor, one amount, one refcode, monthly dates."""
+    don, truth = out["donations.csv"], out["truth/donors.csv"]
+    rec = don[don["Recurring"] == "Y"].assign(series=truth["series_id"], d=pd.to_datetime(don["Date"]))
+    assert rec["series"].notna().all() and truth.loc[don["Recurring"] == "N", "series_id"].isna().all()
+    g = rec.groupby("series")
+    assert (g["Recurrence Number"].min() == 1).all()
+    assert (g["Recurrence Number"].max() == g.size()).all() and (g["Recurrence Number"].nunique() == g.size()).all()
+    assert (g[["Donor Email", "Amount", "Fundraising Page"]].nunique() == 1).all().all()
+    assert (g["Reference Code"].nunique(dropna=False) == 1).all()
+    rec = rec.sort_values(["series", "Recurrence Number"])
+    gap = rec.groupby("series")["d"].diff().dropna().dt.days
+    assert gap.between(27, 32).all(), gap.describe()
+    assert rec["Recurrence Number"].max() >= 12
+
+
+def test_donor_truth_matches(out):
+    """Truth: one row per receipt; the donor behind it; churn month and reason of every series."""
+    don, truth, an = out["donations.csv"], out["truth/donors.csv"], out["action_network_export.csv"]
+    assert (truth["receipt_id"] == don["Receipt ID"]).all()
+    assert truth.groupby("donor_id")["receipt_id"].size().sum() == len(don)
+    # one email per true donor, and one true donor per email
+    pairs = pd.DataFrame({"donor": truth["donor_id"], "email": don["Donor Email"]}).drop_duplicates()
+    assert pairs["donor"].is_unique and pairs["email"].is_unique
+    listed = truth["on_list"].to_numpy()
+    assert truth.loc[listed, "donor_id"].isin(an["uuid"]).all() and not truth.loc[~listed, "donor_id"].isin(an["uuid"]).any()
+    assert don.loc[listed, "Donor Email"].isin(an["email"]).all() and not don.loc[~listed, "Donor Email"].isin(an["email"]).any()
+    # every list member with a receipt carries the list's donor tag
+    tagged = set(an.loc[an["can2_user_tags"].fillna("").str.contains("donor"), "uuid"])
+    assert set(truth.loc[listed, "donor_id"]) <= tagged
+    assert set(truth["segment"]) == {"major", "sustainer", "loyal", "occasional", "2026 program"}
+    series = truth.dropna(subset=["series_id"]).drop_duplicates("series_id", keep="last")
+    assert set(series["series_end_reason"]) == {"cancelled", "card failed", "active"}
+    ended = series["series_end_reason"] != "active"
+    assert series.loc[ended, "series_end_month"].str.fullmatch(r"20\d\d-\d\d").all()
+    assert series.loc[~ended, "series_end_month"].isna().all()
+    # the series stops the month after its last charge
+    last = don.assign(series=truth["series_id"]).dropna(subset=["series"]).groupby("series")["Date"].max().str[:7]
+    stop = series.set_index("series_id").loc[ended.to_numpy(), "series_end_month"]
+    nxt = (pd.PeriodIndex(last.loc[stop.index], freq="M") + 1).strftime("%Y-%m")
+    assert (nxt == stop.to_numpy()).all()
+    assert (truth["source"] == "partner").eq(don["Fundraising Page"] == "alder-housing-partners").all()
 
 
 def test_email_calibration_mr(big):
@@ -200,6 +265,41 @@ def test_sms_calibration_mr(big):
 def test_gift_sizes_many_small_few_large(big):
     amt = big["donations.csv"]["Amount"]
     assert amt.median() <= 35 and amt.quantile(0.99) >= 250 and (amt >= 3).all()
+
+
+def test_donor_file_calibration(big):
+    """Printed figures of the donor file (all unsourced but the ask string's $58 per 1,000 emails)."""
+    don, truth = big["donations.csv"], big["truth/donors.csv"]
+    d = pd.to_datetime(don["Date"])
+    s = big["email_sends.csv"]
+    fr = s[s["message_type"] == "fundraising"]
+    per_1000 = fr["revenue"].sum() / fr["delivered"].sum() * 1000
+    history = don[d < "2026-01-01"]
+    hd = pd.to_datetime(history["Date"])
+    dec = history.loc[hd.dt.month == 12, "Amount"].sum() / history["Amount"].sum()
+    per_day = len(don) / (d.max() - d.min()).days
+    gt = don["Date"].str[:10].isin(["2023-11-28", "2024-12-03", "2025-12-02"]).sum() / 3
+    series = truth.dropna(subset=["series_id"]).assign(d=d).groupby("series_id").agg(
+        months=("d", "size"), why=("series_end_reason", "last"))
+    churn = (series["why"] != "active").sum() / series["months"].sum()
+    failed = (series["why"] == "card failed").sum() / max((series["why"] != "active").sum(), 1)
+    per_donor = don.groupby("Donor Email")["Amount"].sum().sort_values(ascending=False)
+    top1 = per_donor.iloc[: max(1, len(per_donor) // 100)].sum() / per_donor.sum()
+    first = d.groupby(don["Donor Email"]).transform("min")
+    fd = don.assign(first=first, d=d)
+    one_time = fd.groupby("Donor Email")["Recurring"].transform(lambda r: (r == "N").all())
+    cohort = fd[one_time & (fd["first"] < "2025-07-01")]
+    back = cohort[(cohort["d"] > cohort["first"]) & (cohort["d"] <= cohort["first"] + pd.Timedelta(days=365))]
+    retention = back["Donor Email"].nunique() / cohort["Donor Email"].nunique()
+    print(f"\n$ per 1,000 fundraising emails {per_1000:.0f} (M+R 2024: 58); mean gift ${don['Amount'].mean():.0f}, "
+          f"median ${don['Amount'].median():.0f}; top 1% of donors give {top1:.0%}; December {dec:.0%} of 2023-25 "
+          f"revenue; Giving Tuesday {gt / per_day:.1f}x an average day; recurring churn {churn:.1%}/month "
+          f"({failed:.0%} failed cards); one-time donors back within a year {retention:.0%}")
+    assert per_1000 == pytest.approx(58, rel=0.25)
+    assert don["Amount"].mean() > 1.8 * don["Amount"].median() and top1 > 0.1
+    assert 0.15 < dec < 0.4 and gt / per_day > 3
+    assert churn == pytest.approx(dg.RECURRING_MONTHLY_CANCEL + df.CARD_FAILURE_MONTHLY, rel=0.25)
+    assert 0.1 < failed < 0.4 and 0.1 < retention < 0.45
 
 
 def test_ab_rows_match_sends_and_truth(out):

@@ -61,18 +61,23 @@ def gift_summary(donations: pd.DataFrame, *, donor: str = "Donor Email", date: s
 
 
 def cohort_retention(donations: pd.DataFrame, *, donor: str = "Donor Email", date: str = "Date",
-                     amount: str = "Amount", freq: str = "M") -> pd.DataFrame:  # fmt: skip
+                     amount: str = "Amount", freq: str = "M", as_of=None) -> pd.DataFrame:  # fmt: skip
     """Share of each first-gift cohort that gives again k periods later.
 
     Rows: the month (``freq="M"``) of each donor's first gift; column 0 is the cohort's size
     in donors; column k the share of them who gave in the k-th period after their first.
     The denominator is the cohort, every period: a donor who skips a month and comes back is
-    counted where they gave.
+    counted where they gave. A period after ``as_of`` (default: the last gift in the file) has
+    not happened yet: its cell is missing (NaN), not 0, because nobody in the cohort could
+    have come back then.
 
     >>> gifts = pd.DataFrame({"Date": ["2026-07-01", "2026-08-02", "2026-07-09", "2026-09-01"],
     ...     "Amount": [5, 5, 10, 10], "Donor Email": ["a@example.com", "a@example.com", "b@example.org", "b@example.org"]})
     >>> cohort_retention(gifts).round(2).values.tolist()
     [[2.0, 0.5, 0.5]]
+    >>> late = pd.concat([gifts, pd.DataFrame({"Date": ["2026-09-20"], "Amount": [25], "Donor Email": ["c@example.net"]})])
+    >>> cohort_retention(late).round(2).values.tolist()  # September's donor could not come back yet
+    [[2.0, 0.5, 0.5], [1.0, nan, nan]]
     """
     g = _gifts(donations, donor, date, amount)
     period = g["date"].dt.to_period(freq)
@@ -80,8 +85,12 @@ def cohort_retention(donations: pd.DataFrame, *, donor: str = "Donor Email", dat
     age = (period - first).map(lambda off: off.n)
     counts = pd.DataFrame({"cohort": first, "age": age, "donor": g["donor"]}).drop_duplicates()
     table = counts.groupby(["cohort", "age"])["donor"].nunique().unstack("age", fill_value=0).sort_index()
+    table = table.reindex(columns=range(int(table.columns.max()) + 1), fill_value=0)
     size = table[0]
-    share = table.div(size, axis=0)
+    share = table.div(size, axis=0).astype(float)
+    last = pd.Timestamp(as_of).to_period(freq) if as_of is not None else g["date"].max().to_period(freq)
+    room = np.array([(last - c).n for c in share.index])  # periods each cohort has had so far
+    share = share.mask(np.arange(share.shape[1])[None, :] > room[:, None])
     share[0] = size.astype(float)
     share.columns.name = "periods after the first gift"
     return share

@@ -16,7 +16,9 @@ opt-outs; fundraising texts 4.2% click-through, 0.7% opt-out. Opens ~28%, inflat
 Apple Mail Privacy Protection ("machine opens", modelled).
 The average gift is unsourced (Blackbaud 2021 online ~$204; 2012 small-dollar ~$53): our
 first charges average ~$65 (ask-string mix, 12% monthly recurring), which with the 0.09%
-response gives ~$58 per 1,000 fundraising emails.
+response gives ~$58 per 1,000 fundraising emails. ``donations.csv`` also holds the
+coalition's donor file from 2023 (``campaignlab.synth.donor_file``): prior donors and donors
+off the list, drawn from a fifth child of ``rng`` so that the program's files do not move.
 
 >>> import numpy as np
 >>> from campaignlab.synth.field import example_people
@@ -25,8 +27,8 @@ response gives ~$58 per 1,000 fundraising emails.
 >>> tables = build_digital(people, np.random.default_rng(3))
 >>> sorted(tables)  # doctest: +NORMALIZE_WHITESPACE
 ['action_network_export.csv', 'donations.csv', 'email_ab_test_recipients.csv',
- 'email_sends.csv', 'sms_sends.csv', 'truth/ab_tests.csv', 'truth/email_opens.csv',
- 'truth/list_matches.csv']
+ 'email_sends.csv', 'sms_sends.csv', 'truth/ab_tests.csv', 'truth/donors.csv',
+ 'truth/email_opens.csv', 'truth/list_matches.csv']
 >>> tables["action_network_export.csv"]["email"].str.endswith(
 ...     ("@example.com", "@example.org", "@example.net")).all()
 np.True_
@@ -325,19 +327,67 @@ def _format_phones(ten: pd.Series, rng: np.random.Generator) -> pd.Series:
     return out
 
 
-def _gifts(rng: np.random.Generator, who: np.ndarray, refcode: str, date, channel: str) -> pd.DataFrame:
-    """New gifts by members ``who``: amount of the first charge and whether it recurs monthly."""
-    n = len(who)
+def ask_amounts(rng: np.random.Generator, n: int) -> np.ndarray:
+    """One-time gift amounts: the ask string, plus log-normal "other amount" gifts (>= $3).
+
+    >>> a = ask_amounts(np.random.default_rng(0), 1000)
+    >>> bool((a >= 3).all()), bool(np.median(a) < a.mean())
+    (True, True)
+    """
     amt = rng.choice(GIFT_AMOUNTS, size=n, p=GIFT_SHARES)
     other = rng.random(n) < OTHER_AMOUNT_SHARE
     mu, sd = OTHER_AMOUNT_LOGNORMAL
     amt[other] = np.maximum(np.round(rng.lognormal(mu, sd, size=int(other.sum()))), 3.0)
+    return amt
+
+
+def _gifts(rng: np.random.Generator, who: np.ndarray, refcode: str, date, channel: str) -> pd.DataFrame:
+    """New gifts by members ``who``: amount of the first charge and whether it recurs monthly."""
+    n = len(who)
+    amt = ask_amounts(rng, n)
     recurring = rng.random(n) < RECURRING_SHARE
     amt[recurring] = rng.choice(RECURRING_AMOUNTS, size=int(recurring.sum()), p=RECURRING_SHARES)
     return pd.DataFrame(
         {"member": who, "refcode": refcode, "date": np.datetime64(date, "D"), "amount": amt,
          "recurring": recurring, "channel": channel}
     )
+
+
+def _emails(given: pd.Series, family: pd.Series, age: pd.Series, uuid: pd.Series,
+            rng: np.random.Generator) -> pd.Series:
+    """Email addresses built from the name people go by (example.com/net/org), unique in the batch.
+
+    >>> e = _emails(_s(["ANN", "ANN"]), _s(["LEE", "LEE"]), pd.Series([40, 40]), _s(["ab12cd34", "ef56ab78"]),
+    ...             np.random.default_rng(0))
+    >>> bool(e.is_unique and e.str.contains("ann").all())
+    True
+    """
+    n = len(given)
+    fl = given.str.lower().str.replace(r"[^a-z]", "", regex=True)
+    ll = family.str.lower().str.replace(r"[^a-z]", "", regex=True)
+    birth = (2026 - age).astype("str")
+    two = pd.Series(rng.integers(1, 100, size=n)).astype("str")
+    patterns = [
+        fl + "." + ll,
+        fl + ll,
+        fl.str[:1] + ll,
+        fl + "_" + ll + two,
+        fl + birth,
+        ll + "." + fl,
+        fl + ll.str[:1] + two,
+    ]
+    pk = rng.choice(len(patterns), size=n, p=[0.33, 0.15, 0.15, 0.1, 0.1, 0.07, 0.1])
+    local = patterns[0]
+    for i in range(1, len(patterns)):
+        local = local.where(pk != i, patterns[i])
+    domain = _s(rng.choice(EMAIL_DOMAINS, size=n, p=EMAIL_DOMAIN_SHARES))
+    local = local.where(local.str.len() > 0, "supporter")
+    email = local + "@" + domain
+    seq = email.groupby(email).cumcount()
+    email = email.where(seq == 0, local + (seq + 1).astype("str") + "@" + domain)
+    seq = email.groupby(email).cumcount()  # a rare second collision: make unique by uuid
+    email = email.where(seq == 0, local + "." + uuid.str[:6] + "@" + domain)
+    return email.astype("str")
 
 
 # --- the list -------------------------------------------------------------------------
@@ -428,31 +478,7 @@ def _build_members(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
     m["last_name"] = _mixed_case(m["family"], rng)
 
     # email: built from the name people go by; duplicates sign up with another pattern
-    fl = m["given"].str.lower().str.replace(r"[^a-z]", "", regex=True)
-    ll = m["family"].str.lower().str.replace(r"[^a-z]", "", regex=True)
-    birth = (2026 - m["age"]).astype("str")
-    two = pd.Series(rng.integers(1, 100, size=n)).astype("str")
-    patterns = [
-        fl + "." + ll,
-        fl + ll,
-        fl.str[:1] + ll,
-        fl + "_" + ll + two,
-        fl + birth,
-        ll + "." + fl,
-        fl + ll.str[:1] + two,
-    ]
-    pk = rng.choice(len(patterns), size=n, p=[0.33, 0.15, 0.15, 0.1, 0.1, 0.07, 0.1])
-    local = patterns[0]
-    for i in range(1, len(patterns)):
-        local = local.where(pk != i, patterns[i])
-    domain = _s(rng.choice(EMAIL_DOMAINS, size=n, p=EMAIL_DOMAIN_SHARES))
-    local = local.where(local.str.len() > 0, "supporter")
-    email = local + "@" + domain
-    seq = email.groupby(email).cumcount()
-    email = email.where(seq == 0, local + (seq + 1).astype("str") + "@" + domain)
-    seq = email.groupby(email).cumcount()  # a rare second collision: make unique by uuid
-    email = email.where(seq == 0, local + "." + m["uuid"].str[:6] + "@" + domain)
-    m["email"] = email.astype("str")
+    m["email"] = _emails(m["given"], m["family"], m["age"], m["uuid"], rng)
 
     # ZIP as typed (or lost in Excel)
     uz = rng.random(n)
@@ -793,6 +819,9 @@ def _donations(members: pd.DataFrame, gifts: pd.DataFrame, rng: np.random.Genera
     out.loc[~is_rec, "Recurrence Number"] = pd.NA
     out["Reference Code"] = out["Reference Code"].replace("", pd.NA)
     out.attrs["member"] = g["member"].to_numpy()[rep]
+    out.attrs["gift"] = rep  # the gift (first charge) each receipt belongs to
+    out.attrs["cancel_after"] = cancel_after
+    out.attrs["channel"] = g["channel"].to_numpy(dtype=object)
     return out
 
 
@@ -820,7 +849,8 @@ def build_digital(people: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
     >>> bool((s["recipients"] == s["delivered"] + s["bounces"]).all())
     True
     """
-    r_list, r_email, r_sms, r_don = rng.spawn(4)
+    # a fifth child for the donor history: the first four (and every file they build) do not move
+    r_list, r_email, r_sms, r_don, r_history = rng.spawn(5)
     members = _build_members(people, r_list)
     sends, opens, email_gifts, ab_rec, ab_truth, st = _email_program(members, r_email)
     sms_status = members["sms_status"].to_numpy(dtype=object).copy()
@@ -830,7 +860,10 @@ def build_digital(people: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
     donations = _donations(members, gifts, r_don)
 
     donor = st["donor"].copy()
-    donor[donations.attrs.pop("member")] = True
+    donor[donations.attrs["member"]] = True
+    from campaignlab.synth.donor_file import build_history  # it builds on this module's helpers
+
+    donations, donor_truth = build_history(members, people, donations, r_history)
     tags = [
         ("petition: homes for alder", members["petition"].to_numpy()),
         ("volunteer", members["volunteer"].to_numpy()),
@@ -902,6 +935,7 @@ def build_digital(people: pd.DataFrame, rng: np.random.Generator) -> dict[str, p
         "email_ab_test_recipients.csv": ab,
         "sms_sends.csv": sms_sends,
         "donations.csv": donations,
+        "truth/donors.csv": donor_truth,
         "truth/list_matches.csv": matches,
         "truth/ab_tests.csv": ab_truth,
         "truth/email_opens.csv": opens,
