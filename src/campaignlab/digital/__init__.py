@@ -25,10 +25,11 @@ from campaignlab.digital.abtest import (
     sample_size,
 )
 from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
-from campaignlab.digital.program import BENCHMARKS, against_benchmarks, program_metrics
+from campaignlab.digital.program import BENCHMARKS, LIST_BENCHMARKS, against_benchmarks, program_metrics
 
 __all__ = [
     "BENCHMARKS",
+    "LIST_BENCHMARKS",
     "RateComparison",
     "ab_readout",
     "against_benchmarks",
