@@ -234,12 +234,11 @@ class Proxy:
 
 
 def _read_frame(path: Path, kind: str):
-    import pyarrow as pa
-
     # pandas registers its Arrow types for Period and Interval columns (months from
     # ``dt.to_period``, bins from ``pd.cut``) only when this module is imported; a fresh checker
     # process that has not imported it reads them back as plain integers and structs.
     import pandas.core.arrays.arrow.extension_types  # noqa: F401
+    import pyarrow as pa
 
     if path.stat().st_size > MAX_FILE_BYTES:
         raise WireError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB")

@@ -28,7 +28,12 @@ from campaignlab.digital.abtest import (
 )
 from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
 from campaignlab.digital.lists import list_growth
-from campaignlab.digital.program import BENCHMARKS, LIST_BENCHMARKS, against_benchmarks, program_metrics
+from campaignlab.digital.program import (
+    BENCHMARKS,
+    LIST_BENCHMARKS,
+    against_benchmarks,
+    program_metrics,
+)
 
 __all__ = [
     "BENCHMARKS",
