@@ -155,3 +155,21 @@ def test_names_a_test_mentions():
     src = "from campaignlab import data as _d\nassert len(walk_list) == sum(x for x in counts)"
     assert checker.names_in(src) == ["_d", "len", "walk_list", "sum", "x", "counts"]
     assert checker.names_in("def (") == []  # not Python: nothing to ask for
+
+
+def test_months_and_intervals_survive_a_fresh_checker_process(tmp_path):
+    """The checker is its own process: Period and Interval values must not come back as numbers."""
+    import subprocess
+    import sys
+
+    months = pd.period_range("2026-07", "2026-10", freq="M")
+    bins = pd.IntervalIndex.from_breaks([0, 5, 10])
+    wire.export({"s": pd.Series([1, 2, 3, 4], index=months), "b": pd.Series([1, 2], index=bins)},
+                ["s", "b"], tmp_path)
+    code = (
+        "import json, sys; from pathlib import Path; from campaignlab.course import wire; "
+        "d = Path(sys.argv[1]); got = wire.load(d, json.loads((d / 'manifest.json').read_text()), call=None); "
+        "print([str(m) for m in got['s'].index], [str(i) for i in got['b'].index])"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['2026-07', '2026-08', '2026-09', '2026-10'] ['(0, 5]', '(5, 10]']"

@@ -234,6 +234,10 @@ class Proxy:
 
 
 def _read_frame(path: Path, kind: str):
+    # pandas registers its Arrow types for Period and Interval columns (months from
+    # ``dt.to_period``, bins from ``pd.cut``) only when this module is imported; a fresh checker
+    # process that has not imported it reads them back as plain integers and structs.
+    import pandas.core.arrays.arrow.extension_types  # noqa: F401
     import pyarrow as pa
 
     if path.stat().st_size > MAX_FILE_BYTES:

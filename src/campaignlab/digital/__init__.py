@@ -8,6 +8,8 @@ modified. Statistics come from statsmodels and scipy, not from hand-rolled formu
   denominator (delivered, not sent), revenue per 1,000, and the published benchmarks.
 * :mod:`~campaignlab.digital.abtest`: the difference of two rates with its interval and
   p-value, a readout per variant, sample size and the smallest detectable lift.
+* :mod:`~campaignlab.digital.lists`: the list's joins, departures, size and churn by month,
+  rebuilt from a people export and the send reports.
 * :mod:`~campaignlab.digital.donors`: gifts (one-time vs recurring, the skew), cohort
   retention by first-gift month, and RFM segments.
 
@@ -25,10 +27,17 @@ from campaignlab.digital.abtest import (
     sample_size,
 )
 from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
-from campaignlab.digital.program import BENCHMARKS, against_benchmarks, program_metrics
+from campaignlab.digital.lists import list_growth
+from campaignlab.digital.program import (
+    BENCHMARKS,
+    LIST_BENCHMARKS,
+    against_benchmarks,
+    program_metrics,
+)
 
 __all__ = [
     "BENCHMARKS",
+    "LIST_BENCHMARKS",
     "RateComparison",
     "ab_readout",
     "against_benchmarks",
@@ -36,6 +45,7 @@ __all__ = [
     "compare_rates",
     "detectable_lift",
     "gift_summary",
+    "list_growth",
     "program_metrics",
     "rfm_segments",
     "sample_size",

@@ -22,20 +22,32 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["BENCHMARKS", "program_metrics", "against_benchmarks"]
+__all__ = ["BENCHMARKS", "LIST_BENCHMARKS", "program_metrics", "against_benchmarks"]
 
 #: Published benchmarks (DOMAIN.md; M+R Benchmarks), message type -> metric -> (value, source).
-#: Rates are per message delivered; revenue per 1,000 messages.
+#: Rates are per message delivered; revenue per 1,000 messages. M+R's "response rate" is the
+#: people who did what the message asked, per message delivered: a gift for a fundraising
+#: message (our ``response_rate``), an action for an advocacy email or a text (``action_rate``).
 BENCHMARKS: dict[str, dict[str, tuple[float, str]]] = {
     "fundraising": {"click_rate": (0.0054, "M+R Benchmarks 2022"), "response_rate": (0.0009, "M+R Benchmarks 2022"),
                     "revenue_per_1000": (58.0, "M+R Benchmarks 2024")},
-    "advocacy": {"click_rate": (0.021, "M+R Benchmarks 2024"), "response_rate": (0.018, "M+R Benchmarks 2024")},
+    "advocacy": {"click_rate": (0.021, "M+R Benchmarks 2024"), "action_rate": (0.018, "M+R Benchmarks 2024")},
     "welcome": {"click_rate": (0.032, "M+R Benchmarks 2022")},
     "newsletter": {"click_rate": (0.011, "M+R Benchmarks 2022")},
-    "text": {"click_rate": (0.048, "M+R Benchmarks 2024"), "response_rate": (0.039, "M+R Benchmarks 2024")},
+    "text": {"click_rate": (0.048, "M+R Benchmarks 2024"), "action_rate": (0.039, "M+R Benchmarks 2024")},
     "fundraising text": {"click_rate": (0.042, "M+R Benchmarks 2019"), "opt_out_rate": (0.007, "M+R Benchmarks 2019")},
     "p2p text": {"reply_rate": (0.14, "M+R Benchmarks 2019"), "opt_out_rate": (0.02, "M+R Benchmarks 2019")},
 }  # fmt: skip
+
+#: Published figures for the list as a whole (DOMAIN.md; M+R Benchmarks): metric -> (value, source).
+#: Yearly shares of the list, not rates per message: a list that loses 9.1% of its subscribers
+#: to unsubscribes in a year, at ~60 emails each, loses ~0.15% of them per email delivered.
+LIST_BENCHMARKS: dict[str, tuple[float, str]] = {
+    "churn_per_year": (0.15, "M+R Benchmarks 2024"),
+    "unsubscribes_per_year": (0.091, "M+R Benchmarks 2022"),
+    "bounces_per_year": (0.078, "M+R Benchmarks 2022"),
+    "emails_per_subscriber_per_year": (60.0, "M+R Benchmarks 2022"),
+}
 
 #: count column -> the rate it gives, over delivered messages
 _RATES = {"opens": "open_rate", "clicks": "click_rate", "actions": "action_rate", "gifts": "response_rate",
@@ -52,8 +64,8 @@ def program_metrics(sends: pd.DataFrame, by: str | Sequence[str] | None = None, 
     track it) stays missing and does not count as zero.
 
     Returns one row per group: messages, sent, delivered, bounces, the counts, the
-    ``delivery_rate`` and every rate over delivered, ``revenue_per_1000`` (delivered) and
-    ``average_gift``.
+    ``delivery_rate`` and ``bounce_rate`` (over sent: the share that did not arrive), every
+    other rate over delivered, ``revenue_per_1000`` (delivered) and ``average_gift``.
     """
     missing = [c for c in (sent, "delivered") if c not in sends.columns]
     if missing:
@@ -72,6 +84,8 @@ def program_metrics(sends: pd.DataFrame, by: str | Sequence[str] | None = None, 
         totals.index = ["all"]
     out = totals.rename(columns={sent: "sent"})
     out["delivery_rate"] = out["delivered"] / out["sent"]
+    if "bounces" in out.columns:
+        out["bounce_rate"] = out["bounces"] / out["sent"]  # the one rate over sent: what did not arrive
     for col, rate in _RATES.items():
         if col in out.columns:
             out[rate] = out[col] / out["delivered"]
