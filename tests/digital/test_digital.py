@@ -117,3 +117,16 @@ def test_clear_errors():
         digital.ab_readout(pd.DataFrame({"variant": ["A", "B"], "clicked": [2, 0]}), "clicked")
     with pytest.raises(ValueError, match="no readable date"):
         digital.gift_summary(pd.DataFrame({"Donor Email": ["a@example.com"], "Date": ["soon"], "Amount": ["5"]}))
+
+
+def test_peeking_inflates_false_winners_and_one_look_keeps_the_nominal_rate():
+    """A/A tests read once hold ~5% false winners; stopping at the first daily p < 0.05 finds far more."""
+    p = digital.peeking_simulation(0.02, 150, days=14, tests=4000, seed=11)
+    once, daily = float((p[14] < 0.05).mean()), float((p < 0.05).any(axis=1).mean())
+    print(f"false winners: {once:.1%} read once, {daily:.1%} read every day for 14 days")
+    assert 0.035 <= once <= 0.065
+    assert daily > 2.5 * once
+    assert p.equals(digital.peeking_simulation(0.02, 150, days=14, tests=4000, seed=11))  # seeded
+    assert ((p >= 0) & (p <= 1)).all().all()
+    with pytest.raises(ValueError, match="0 < rate < 1"):
+        digital.peeking_simulation(0.0, 100)

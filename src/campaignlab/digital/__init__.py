@@ -7,7 +7,8 @@ modified. Statistics come from statsmodels and scipy, not from hand-rolled formu
 * :mod:`~campaignlab.digital.program`: rates per message or segment over the right
   denominator (delivered, not sent), revenue per 1,000, and the published benchmarks.
 * :mod:`~campaignlab.digital.abtest`: the difference of two rates with its interval and
-  p-value, a readout per variant, sample size and the smallest detectable lift.
+  p-value, a readout per variant, sample size and the smallest detectable lift, and what
+  reading a test every day does to it.
 * :mod:`~campaignlab.digital.lists`: the list's joins, departures, size and churn by month,
   rebuilt from a people export and the send reports.
 * :mod:`~campaignlab.digital.donors`: gifts (one-time vs recurring, the skew), cohort
@@ -24,6 +25,7 @@ from campaignlab.digital.abtest import (
     ab_readout,
     compare_rates,
     detectable_lift,
+    peeking_simulation,
     sample_size,
 )
 from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
@@ -46,6 +48,7 @@ __all__ = [
     "detectable_lift",
     "gift_summary",
     "list_growth",
+    "peeking_simulation",
     "program_metrics",
     "rfm_segments",
     "sample_size",

@@ -22,11 +22,12 @@ and adjust for the number of comparisons (``ab_readout(adjust="holm")``).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["RateComparison", "compare_rates", "ab_readout", "sample_size", "detectable_lift"]
+__all__ = ["RateComparison", "compare_rates", "ab_readout", "sample_size", "detectable_lift", "peeking_simulation"]
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,11 @@ def compare_rates(successes_a: int, n_a: int, successes_b: int, n_b: int, *, con
     _check(successes_b, n_b, "B")
     if not 0 < confidence < 1:
         raise ValueError(f"compare_rates: confidence is between 0 and 1, got {confidence!r}")
-    low, high = confint_proportions_2indep(successes_b, n_b, successes_a, n_a, method="newcombe",
-                                           compare="diff", alpha=1 - confidence)  # fmt: skip
-    test = test_proportions_2indep(successes_b, n_b, successes_a, n_a, method="score", compare="diff")
+    with warnings.catch_warnings():  # no success in either arm: statsmodels warns on 0/0, p is 1 below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = confint_proportions_2indep(successes_b, n_b, successes_a, n_a, method="newcombe",
+                                               compare="diff", alpha=1 - confidence)  # fmt: skip
+        test = test_proportions_2indep(successes_b, n_b, successes_a, n_a, method="score", compare="diff")
     p = float(test.pvalue) if not math.isnan(float(test.pvalue)) else 1.0
     return RateComparison(successes_a / n_a, successes_b / n_b, int(n_a), int(n_b), successes_b / n_b - successes_a / n_a,
                           (float(low), float(high)), p, confidence)  # fmt: skip
@@ -159,3 +162,40 @@ def detectable_lift(base_rate: float, n_per_variant: int, *, alpha: float = 0.05
     if power_at(top) < power:
         return float("nan")
     return float(brentq(lambda x: power_at(x) - power, 1e-9, top))
+
+
+def peeking_simulation(rate: float, people_per_day: int, *, days: int = 14, tests: int = 2000,
+                       seed: int = 0) -> pd.DataFrame:  # fmt: skip
+    """Simulated A/A tests read every day: the p-value of each test after each day.
+
+    Each of ``tests`` simulated tests sends the same message to two arms, ``people_per_day``
+    new people in each arm every day for ``days`` days, with the same true ``rate`` in both:
+    any "winner" is a false one. After each day, the p-value of the two-proportion score test
+    on the counts so far (the test of ``compare_rates``, statsmodels, all tests at once).
+    Rows: the tests; columns: day 1 to ``days``. Seeded: the same arguments, the same table.
+
+    Reading the last column once gives false winners at about the nominal 5%; stopping at the
+    first day with p < 0.05 gives many more (``(p < 0.05).any(axis=1).mean()``):
+
+    >>> p = peeking_simulation(0.02, 300, days=14, tests=2000, seed=1)
+    >>> p.shape, list(p.columns[:3])
+    ((2000, 14), [1, 2, 3])
+    >>> bool((p[14] < 0.05).mean() < 0.08), bool((p < 0.05).any(axis=1).mean() > 0.12)
+    (True, True)
+    """
+    import numpy as np
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    if not 0 < rate < 1 or people_per_day < 1 or days < 1 or tests < 1:
+        raise ValueError(f"peeking_simulation: need 0 < rate < 1 and people_per_day, days, tests >= 1; "
+                         f"got {rate}, {people_per_day}, {days}, {tests}")  # fmt: skip
+    rng = np.random.default_rng(seed)
+    n = np.tile(np.arange(1, days + 1) * int(people_per_day), (int(tests), 1))
+    a = rng.binomial(int(people_per_day), rate, size=n.shape).cumsum(axis=1)
+    b = rng.binomial(int(people_per_day), rate, size=n.shape).cumsum(axis=1)
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = test_proportions_2indep(b.ravel(), n.ravel(), a.ravel(), n.ravel(), method="score", compare="diff")
+    p = np.asarray(res.pvalue, dtype=float).reshape(n.shape)
+    p = np.where(np.isnan(p), 1.0, p)  # no success yet in either arm: nothing to see, p = 1
+    return pd.DataFrame(p, columns=pd.RangeIndex(1, days + 1), index=pd.RangeIndex(int(tests), name="test"))
