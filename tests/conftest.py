@@ -121,10 +121,17 @@ def _xdist_group(item) -> str | None:
     return rel
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which turns the marks into groups
 def pytest_collection_modifyitems(config, items):
     """Under ``-n`` (``tasks.py test`` runs ``--dist loadgroup``), keep the tests that share an
-    expensive fixture on one worker (``_xdist_group``)."""
-    if config.getoption("dist", "no") != "loadgroup":
+    expensive fixture on one worker (``_xdist_group``).
+
+    Collection happens in the workers, where xdist sets ``dist`` to "no" and keeps
+    ``--dist loadgroup`` as ``option.loadgroup``: both are read, or the groups would be lost and
+    each worker would build (and grade) everything its share of tests needs.
+    """
+    if not (config.getoption("dist", "no") == "loadgroup"
+            or getattr(config.option, "loadgroup", False)):
         return
     for item in items:
         group = _xdist_group(item)
