@@ -18,9 +18,12 @@ A case file, ``tests/submissions/<module>/<case>.yml``::
 from __future__ import annotations
 
 import copy
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import packing
 
 from campaignlab.course import layout
 from campaignlab.course.cells import grade_id, is_solution_cell, source, strip_solution
@@ -231,6 +234,23 @@ def error_outputs(nb, grade_id_: str) -> str:
 
 
 
+def case_student(case_name: str) -> str:
+    """The student id a case is handed in under: ``case-<name>``."""
+    return "case-" + "".join(ch if ch.isalnum() else "-" for ch in case_name)
+
+
+def points_of(nb) -> dict[str, float]:
+    """grade_id -> points of each autograded test cell of a source notebook."""
+    return {grade_id(c): float(c.metadata["nbgrader"].get("points", 0)) for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def _scored_as_expected(g, student: str, case: Case) -> bool:
+    score = g.scores.get(student, {}).get(case.notebook)
+    return (score is not None and score.code_score == case.total
+            and all(score.tests.get(t) == v for t, v in case.tests.items()))
+
+
 class CourseBuild:
     """Builds each module at most once per test session, on first use.
 
@@ -243,9 +263,12 @@ class CourseBuild:
     """
 
     def __init__(self, root: Path, curriculum: Path, submissions: Path, *, data_dir: Path,
-                 limits=None):
+                 limits=None, pack: bool | None = None):
         self.root, self.curriculum, self.submissions = root, curriculum, submissions
         self.data_dir, self.limits = data_dir, limits
+        #: hand in the cases that cannot change each other's points together (tests/packing.py);
+        #: CAMPAIGNLAB_PACK=0 grades every case alone
+        self.pack = os.environ.get("CAMPAIGNLAB_PACK", "1") != "0" if pack is None else pack
         self._released: dict[str, object] = {}
         self._graded: dict[str, object] = {}
 
@@ -288,8 +311,8 @@ class CourseBuild:
             "blank": released,
         }
         folder = self.submissions / module
+        by_lesson: dict[str, list[Case]] = {}
         for case_file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-            student = "case-" + "".join(ch if ch.isalnum() else "-" for ch in case_file.stem)
             try:
                 case = load_case(case_file)
                 if case.notebook not in src:
@@ -297,31 +320,65 @@ class CourseBuild:
                         f"notebook {case.notebook!r} is not a notebook of {module} "
                         f"(notebooks: {names})"
                     )
-                nb = build_submission(
-                    released[case.notebook], src[case.notebook], case.answers, case.base
-                )
+                build_submission(released[case.notebook], src[case.notebook], case.answers,
+                                 case.base)
             except Exception as err:
                 g.case_errors[case_file.stem] = f"{case_file}: {err}"
                 continue
-            handins[student] = {case.notebook: nb}
-            g.cases[case_file.stem] = (student, case)
-        for student, notebooks in handins.items():
-            submit(self.root, module, student, notebooks)
+            by_lesson.setdefault(case.notebook, []).append(case)
+        # cases that cannot change each other's points share a hand-in (tests/packing.py)
+        packs: dict[str, tuple[Case, list[Case]]] = {}
+        for name, cases in by_lesson.items():
+            code = [c for c in src[name].cells if c.cell_type == "code"]
+            points = points_of(src[name])
+            groups = (packing.plan(cases, [source(c) for c in code], [grade_id(c) for c in code],
+                                   points) if self.pack else [[c] for c in cases])
+            for k, members in enumerate(groups):
+                student = (case_student(members[0].name) if len(members) == 1
+                           else f"pack-{Path(name).stem[:2]}-{k}")
+                packs[student] = (packing.combined(members, student, points), members)
+        for student, (view, _) in packs.items():
+            handins[student] = {view.notebook: build_submission(
+                released[view.notebook], src[view.notebook], view.answers, view.base)}
         log: list[str] = []
         grader = Grader(self.root, module, limits=self.limits, data_dir=self.data_dir,
                         log=log.append)
-        results = grader.run(students=sorted(handins))
-        feedback.generate(self.root, module, log=log.append)
+
+        def grade(students):
+            for student in students:
+                submit(self.root, module, student, handins[student])
+            results = grader.run(students=sorted(students))
+            feedback.generate(self.root, module, log=log.append)
+            for r in results:
+                if r.status in ("graded", "unreadable", "error"):
+                    g.results[(r.student, r.notebook)] = r
+                    g.scores.setdefault(r.student, {})[r.notebook] = NotebookScore(
+                        code_score=r.score, max_code_score=r.max_score, score=r.score,
+                        max_score=r.max_score,
+                        tests={k: t.points for k, t in r.tests.items()},
+                        max_tests={k: t.max_points for k, t in r.tests.items()},
+                    )
+
+        grade(list(handins))
+        for student, (view, members) in packs.items():
+            for m in members:
+                g.cases[m.name] = (student, view)
+        # a pack that scored otherwise than its members expect: grade each member alone, so
+        # each case is judged (and explained) on its own
+        alone = []
+        for student, (view, members) in list(packs.items()):
+            if len(members) > 1 and not _scored_as_expected(g, student, view):
+                log.append(f"pack {student} ({', '.join(m.name for m in members)}) scored "
+                           "otherwise than expected: grading its cases one by one")
+                for m in members:
+                    one = case_student(m.name)
+                    handins[one] = {m.notebook: build_submission(
+                        released[m.notebook], src[m.notebook], m.answers, m.base)}
+                    g.cases[m.name] = (one, m)
+                    alone.append(one)
+        if alone:
+            grade(alone)
         g.log = "\n".join(log)
-        for r in results:
-            if r.status in ("graded", "unreadable", "error"):
-                g.results[(r.student, r.notebook)] = r
-                g.scores.setdefault(r.student, {})[r.notebook] = NotebookScore(
-                    code_score=r.score, max_code_score=r.max_score, score=r.score,
-                    max_score=r.max_score,
-                    tests={k: t.points for k, t in r.tests.items()},
-                    max_tests={k: t.max_points for k, t in r.tests.items()},
-                )
         return g
 
 
