@@ -245,8 +245,10 @@ def plan(cases, cells: list[str], ids: list[str | None], points: dict[str, float
                 or not {index[t] for t in listed} <= reach:
             alone.append([case])  # its points are not all explained by the cells it reaches
             continue
-        # what this case's points rest on: its answer cells and the tests it lists
-        rests = {index[g] for g in case.answers} | {index[t] for t in case.tests}
+        # what this case's points rest on: its answer cells and the tests it loses points on
+        # (a test it expects at full marks may be reached by another member: the pack still
+        # expects full marks there, and a loss would show)
+        rests = {index[g] for g in case.answers} | {index[t] for t in listed}
         for members, reached, rested in packs:
             if len(members) < MAX_PACK and not reach & rested and not rests & reached:
                 members.append(case)
