@@ -242,6 +242,20 @@ def test_any_other_layout_with_a_column_map_and_race_on_the_walk_list_when_asked
     assert "RACE" in walk.columns and set(walk.columns) - WALK_COLUMNS == {"RACE"}
 
 
+def test_the_clean_files_of_clean_voter_file_are_a_voter_file_and_history_to_target(run_targets, tmp_path):
+    """The documented chain: clean-voter-file first (one registration per person), then turnout-targets on its files."""
+    from campaignlab.playbooks import run_playbook
+
+    clean = tmp_path / "clean"
+    run_playbook("clean-voter-file", {"voter_file": str(data.path("voters")), "history_file": str(data.path("history")),
+                                      "output_dir": str(clean), "progress": False}, progress=False)  # fmt: skip
+    run = run_targets(voter_file=clean / "clean_voters.csv", history_file=clean / "clean_history.csv",
+                      election="2026-11-03")
+    clean_voters = pd.read_csv(clean / "clean_voters.csv", dtype=str)
+    check_run(run, len(clean_voters))
+    assert "birth_year = birth_year_clean" in run.output_text() and "registration_date = registration_date" in run.output_text()
+
+
 # --- bad input ---------------------------------------------------------------------------------------------------
 
 

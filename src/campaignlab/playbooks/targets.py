@@ -172,8 +172,9 @@ def standard_voters(voters: pd.DataFrame, roles: Mapping[str, object], *, date_f
     >>> v = pd.DataFrame({"SOS_VOTERID": ["OH1"], "REGISTRATION_DATE": ["1900-01-01"], "DATE_OF_BIRTH": ["1980-05-02"],
     ...                   "VOTER_STATUS": ["CONFIRMATION"], "PRECINCT_CODE": ["25A"], "RESIDENTIAL_ADDRESS1": ["1 HIGH ST"]})
     >>> v.attrs["layout"] = "ohio"
-    >>> standard_voters(v, target_roles(v)).iloc[0].tolist()
-    ['OH1', NaT, 1980.0, 'I', 'UNKNOWN', 'UNKNOWN', '25A']
+    >>> w = standard_voters(v, target_roles(v))
+    >>> w["registration_date"].isna().all(), w.drop(columns="registration_date").astype("str").iloc[0].tolist()
+    (np.True_, ['OH1', '1980.0', 'I', 'UNKNOWN', 'UNKNOWN', '25A'])
     """
     work = pd.DataFrame(index=voters.index)
     work["voter_id"] = voters[roles["id"]].astype("str").str.strip()
@@ -424,7 +425,7 @@ def set_aside_rows(reports: Sequence[tuple[str, StepReport]], id_columns: Mappin
 
     >>> r = StepReport("eligible_at", 2, 1, pd.DataFrame({"ncid": ["AL2"], "reason": ["under 18 in 2026"]}))
     >>> set_aside_rows([("voters", r)], {"voters": "ncid"}).values.tolist()
-    [['voters', 'eligible_at', 'under 18 in 2026', 'AL2', nan]]
+    [['voters', 'eligible_at', 'under 18 in 2026', 'AL2', None]]
     """
     frames = []
     for file, r in reports:
