@@ -36,7 +36,7 @@ from campaignlab.voterfile.dates import birth_years
 from campaignlab.voterfile.layouts import LAYOUTS, suggest_column_map
 from campaignlab.voterfile.report import StepReport
 
-__all__ = ["TARGET_ROLES", "REQUIRED", "target_roles", "check_ids", "standard_voters", "standard_history",
+__all__ = ["TARGET_ROLES", "REQUIRED", "target_roles", "standard_voters", "standard_history",
            "comparable_elections", "model_report", "turnout_universes", "universe_reasons", "walk_lists",
            "registration_chase", "set_aside_rows", "turf_file_name"]  # fmt: skip
 
@@ -129,31 +129,6 @@ def target_roles(voters: pd.DataFrame, layout: str = "auto", columns: Mapping[st
                             f"Map them with columns={{{', '.join(f'{r!r}: <your column>' for r in need)}}}; from its "
                             f"header, perhaps {hint}")  # fmt: skip
     return roles
-
-
-def check_ids(voters: pd.DataFrame, id: str, source: str | None = None) -> None:
-    """Every row has its own voter ID; else an error naming the rows by position (never the IDs).
-
-    >>> check_ids(pd.DataFrame({"v": ["1", "1", None]}), "v", "f.csv")
-    Traceback (most recent call last):
-    ...
-    campaignlab.voterfile.report.VoterFileError: f.csv: 1 row has no voter ID in 'v' (data row 3); 1 ID is used by more than one row (data row 2). Every registration needs its own ID: check that 'v' is the voter ID column (map another with columns={'id': <your column>}), or run clean-voter-file first (it keeps one registration per person)
-    """
-    ids = voters[id]
-    missing, repeated = ids.isna().to_numpy(), ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
-    if not (missing.any() or repeated.any()):
-        return
-    rows = lambda m: f"data row {', '.join(str(i + 1) for i in np.flatnonzero(m)[:5])}{', ...' if m.sum() > 5 else ''}"  # noqa: E731
-    parts = []
-    if missing.any():
-        parts.append(f"{int(missing.sum()):,} row{'s have' if missing.sum() > 1 else ' has'} no voter ID in {id!r} "
-                     f"({rows(missing)})")  # fmt: skip
-    if repeated.any():
-        n = int(ids[repeated].nunique())
-        parts.append(f"{n:,} ID{'s are' if n > 1 else ' is'} used by more than one row ({rows(repeated)})")
-    raise vf.VoterFileError(f"{source or _source(voters)}: {'; '.join(parts)}. Every registration needs its own ID: "
-                            f"check that {id!r} is the voter ID column (map another with columns={{'id': <your column>}}), "
-                            "or run clean-voter-file first (it keeps one registration per person)")  # fmt: skip
 
 
 def _status_codes(values: pd.Series) -> pd.Series:
