@@ -163,6 +163,8 @@ def test_the_canonical_county_with_support_ids_and_a_registration_chase(run_targ
     ids, _ = tg.support_ids(pd.read_csv(data.path("contacts"), dtype=str), as_of="2026-10-11")
     has_id = tiers["support_id"].notna() & (tiers["universe"] != "registration chase")
     assert set(tiers.index[has_id]) == set(ids.index) & set(run.csv("scores.csv")["voter_id"])
+    inactive = set(voters.loc[voters["status_cd"] == "I", "ncid"]) & set(tiers.index)
+    assert inactive and set(tiers.index[tiers["inactive"].str.lower() == "true"]) == inactive
     # the registration chase: the list rows with an ID, the one without set aside
     chase = run.csv("registration_chase.csv")
     assert len(chase) == 2 and (chase["deadline"] == "2026-10-09").all()
@@ -219,7 +221,7 @@ def test_an_ohio_shaped_file_with_its_history_in_election_columns(run_targets, t
     assert inactive <= set(scores["voter_id"]) and universes.loc[list(inactive), "inactive"].str.lower().eq("true").all()
 
 
-def test_any_other_layout_with_a_column_map_and_race_on_the_walk_list_when_asked(run_targets, tmp_path, county_sample):
+def test_any_other_layout_with_a_column_map_race_when_asked_and_a_back_test_on_held_out_voters(run_targets, tmp_path, county_sample):
     voters, history = county_sample
     reg = pd.to_datetime(voters["registr_dt"], format="%m/%d/%Y", errors="coerce")
     state = pd.DataFrame({"VOTER_ID": voters["ncid"], "GIVEN": voters["first_name"], "SURNAME": voters["last_name"],
@@ -236,8 +238,13 @@ def test_any_other_layout_with_a_column_map_and_race_on_the_walk_list_when_asked
     run = run_targets(voter_file=tmp_path / "state_file.csv", history_file=tmp_path / "state_history.csv",
                       columns=columns, date_format="%Y-%m-%d",
                       history_columns={"id": "VOTER", "election": "DATE", "desc": "ELECTION"},
-                      election="2026-11-03", walk_universes=["gotv"], walk_race=True)
-    check_run(run, len(state), walk_universes=("gotv",), race_allowed=True)
+                      election="2026-11-03", walk_universes=["gotv"], walk_race=True,
+                      backtest_election="2016-11-08")
+    report = check_run(run, len(state), walk_universes=("gotv",), race_allowed=True)
+    # no comparable election before 2016 in the history: checked on the half of 2016's voters it was not fitted on
+    assert report["fitted_on"] == "2016-11-08" and report["backtest"]["fitted_on"] is None
+    assert "half of the voters" in report["backtest"]["how"] and "half of the voters" in run.output_text()
+    assert abs(report["backtest"]["voters"] - report["fit"]["voters"] / 2) <= 1
     walk = pd.concat(walk_files(run).values())
     assert "RACE" in walk.columns and set(walk.columns) - WALK_COLUMNS == {"RACE"}
 
