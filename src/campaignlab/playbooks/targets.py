@@ -329,7 +329,20 @@ def walk_lists(voters: pd.DataFrame, tiers: pd.DataFrame, roles: Mapping[str, ob
     gender, universe (and support ID), then blank ``result``, ``support_response``, ``notes``; race
     and ethnicity columns only with ``include_race``.
 
-    ``voters``: the file's rows, indexed like ``tiers`` (the scored voters with ``universe``, ``age``).
+    ``voters``: the file's rows, indexed like ``tiers`` (the scored voters with ``universe``, ``age``,
+    ``gender`` and ``voter_id``). A voter without a precinct goes on a list of its own, never lost.
+
+    >>> v = pd.DataFrame({"ncid": ["A1", "A2", "A3", "A4"], "precinct_abbrv": ["01", None, "01", "01"],
+    ...                   "res_street_address": ["3 OAK ST", "2 OAK ST", "1 OAK ST", "PO BOX 7"],
+    ...                   "confidential_ind": ["N", "N", "Y", "N"]}, index=["A1", "A2", "A3", "A4"])
+    >>> t = pd.DataFrame({"universe": "gotv", "age": 30, "gender": "F", "voter_id": v.index}, index=v.index)
+    >>> roles = {"id": "ncid", "precinct": "precinct_abbrv", "address": "res_street_address",
+    ...          "confidential": "confidential_ind"}
+    >>> walk, report = walk_lists(v, t, roles)
+    >>> walk[["precinct", "packet", "stop", "side", "voter_id"]].values.tolist()
+    [['', 1, 1, 'even', 'A2'], ['01', 1, 1, 'odd', 'A1']]
+    >>> report.set_aside["reason"].tolist()
+    ['confidential voter: never on a walk list', 'address not placed on a street (PO box, not a residence)']
     """
     door = tiers[tiers["universe"].isin(list(universes))]
     rows = voters.loc[door.index]
@@ -346,6 +359,7 @@ def walk_lists(voters: pd.DataFrame, tiers: pd.DataFrame, roles: Mapping[str, ob
         pick.update({c: c for c in roles.get("race") or []})
     base = rows[list(pick)].rename(columns=pick)
     base["address"] = base["address"].astype("str")
+    base["precinct"] = base["precinct"].astype("str").fillna("")  # no precinct: a list of its own, never lost
     base = base.assign(age=door["age"], gender=door["gender"], universe=door["universe"])
     if "support_label" in door.columns:
         base["support"] = door["support_label"]
