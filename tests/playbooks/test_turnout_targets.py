@@ -215,8 +215,13 @@ def test_an_ohio_shaped_file_with_its_history_in_election_columns(run_targets, t
         ohio[f"{kind}-{lbl}"] = np.where(voters["ncid"].isin(voted), "X", None)
     path = tmp_path / "SWVF_1_22.txt"
     ohio.to_csv(path, index=False)
+    with path.open("a") as f:  # a broken last line: too many fields (a stray comma in a name)
+        f.write(",".join(["OH999", "25", "X", "ROE, JR", "JAN"] + [""] * (ohio.shape[1] - 3)) + "\n")
     run = run_targets(voter_file=path, election="2026-11-03")
-    check_run(run, len(ohio), walk_universes=("gotv", "persuasion"))
+    check_run(run, len(ohio) + 1, walk_universes=("gotv", "persuasion"))
+    aside = run.csv("set_aside.csv")
+    unread = aside[aside["step"] == "read_voter_file"]
+    assert len(unread) == 1 and unread["line"].astype(int).tolist() == [len(ohio) + 2], unread
     assert "Ohio statewide voter file" in run.output_text()
     scores = run.csv("scores.csv")
     inactive = set(ohio.loc[ohio["VOTER_STATUS"] == "CONFIRMATION", "SOS_VOTERID"])
