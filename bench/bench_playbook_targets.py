@@ -21,7 +21,10 @@ from pathlib import Path
 
 import nbformat
 import papermill
-from bench_playbook_clean import PeakRSS, print_cell_times  # the same memory sampler and cell timings
+from bench_playbook_clean import (  # the same memory sampler and cell timings
+    PeakRSS,
+    print_cell_times,
+)
 from bench_voterfile import generate_in_child  # the same county generation, in a child process
 
 from campaignlab.playbooks import playbook_path
