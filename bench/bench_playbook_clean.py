@@ -60,6 +60,18 @@ class PeakRSS:
         self._thread.join()
 
 
+def print_cell_times(nb) -> None:
+    """Each code cell's time (papermill records it), named by the heading above it."""
+    heading = "parameters"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            heading = next((line.lstrip("# ") for line in cell.source.splitlines() if line.startswith("#")), heading)
+            continue
+        tags = cell.metadata.get("tags", [])
+        what = "parameters" if "parameters" in tags or "injected-parameters" in tags else heading
+        print(f"  {cell.metadata.get('papermill', {}).get('duration', 0):7.1f} s  {what[:70]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=1_000_000)
@@ -86,14 +98,7 @@ def main() -> None:
             wall = time.perf_counter() - t0
         nb = nbformat.read(out / "clean-voter-file.ipynb", as_version=4)
         print(f"\nclean-voter-file playbook on {args.voters:,} voters{' with history' if history else ''} (papermill):")
-        heading = "parameters"
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                heading = next((line.lstrip("# ") for line in cell.source.splitlines() if line.startswith("#")), heading)
-                continue
-            tags = cell.metadata.get("tags", [])
-            what = "parameters" if "parameters" in tags or "injected-parameters" in tags else heading
-            print(f"  {cell.metadata.get('papermill', {}).get('duration', 0):7.1f} s  {what[:70]}")
+        print_cell_times(nb)
         summary = json.loads((out / "reconciliation.json").read_text())
         for name, f in summary["files"].items():
             print(f"  {name}: {f['rows_in']:,} rows in = {f['rows_out']:,} clean + {f['rows_set_aside']:,} set aside"

@@ -9,7 +9,7 @@ sit next to git), and runs the notebook with papermill, writing the executed not
 the output folder too.
 
 >>> sorted(PLAYBOOKS)
-['clean-voter-file', 'match-list-to-file']
+['clean-voter-file', 'match-list-to-file', 'turnout-targets']
 >>> parse_params(["voter_file=ncvoter.txt", "columns={\\"id\\": \\"VOTER_ID\\"}", "history_file="])
 {'voter_file': 'ncvoter.txt', 'columns': {'id': 'VOTER_ID'}, 'history_file': None}
 """
@@ -31,9 +31,12 @@ PLAYBOOKS = {
     "match-list-to-file": "match a volunteer, donor or email list to the voter file: matched, needs review and "
     "not found, with probabilities, the evidence and the reason, a summary an organizer can read, and a "
     "reconciliation",
+    "turnout-targets": "Module 02's turnout model on your file and its history, honest in time and back-tested "
+    "(AUC, calibration), a score for everyone who can vote, universes (GOTV, persuasion with support IDs, "
+    "registration chase) with the reason, and walk lists in walk order",
 }
 #: Parameters holding paths: resolved against the folder the command runs in.
-PATH_PARAMS = ("voter_file", "history_file", "list_file", "output_dir")
+PATH_PARAMS = ("voter_file", "history_file", "list_file", "contacts_file", "unregistered_file", "output_dir")
 
 
 class PlaybookError(ValueError):
@@ -58,7 +61,7 @@ def playbook_path(name: str) -> Path:
     >>> playbook_path("clean-voters")
     Traceback (most recent call last):
     ...
-    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file, match-list-to-file
+    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file, match-list-to-file, turnout-targets
     """
     if name.endswith(".ipynb"):
         path = Path(name).expanduser().resolve()

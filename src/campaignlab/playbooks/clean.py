@@ -42,8 +42,8 @@ from campaignlab import voterfile as vf
 from campaignlab.voterfile.layouts import LAYOUTS, Layout
 from campaignlab.voterfile.report import StepReport
 
-__all__ = ["voter_layout", "check_columns", "set_aside_records", "reconciliation", "reconciliation_json",
-           "merge_duplicate_votes", "clean_history", "write_csv", "ISSUE_COLUMNS"]  # fmt: skip
+__all__ = ["voter_layout", "check_columns", "check_ids", "set_aside_records", "reconciliation",
+           "reconciliation_json", "merge_duplicate_votes", "clean_history", "write_csv", "ISSUE_COLUMNS"]  # fmt: skip
 
 #: Columns ``clean_voter_file`` adds that say why a value was changed ("missing" = blank in the
 #: file: not a change, so not listed) -> how the set-aside file words it.
@@ -114,22 +114,33 @@ def check_columns(voters: pd.DataFrame, lay: Layout, columns: Mapping[str, str |
         _check_roles(voters, lay, roles)
     except vf.MissingColumnsError as err:
         raise vf.MissingColumnsError(f"{source}: {err}", err.missing) from None
-    ids = voters[roles["id"]]
-    missing, repeated = ids.isna().to_numpy(), ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
-    if missing.any() or repeated.any():
-        rows = lambda m: f"data row {', '.join(str(i + 1) for i in np.flatnonzero(m)[:5])}{', ...' if m.sum() > 5 else ''}"  # noqa: E731
-        parts = []
-        if missing.any():
-            parts.append(f"{int(missing.sum()):,} row{'s have' if missing.sum() > 1 else ' has'} no voter ID in "
-                         f"{roles['id']!r} ({rows(missing)})")  # fmt: skip
-        if repeated.any():
-            n = int(ids[repeated].nunique())
-            parts.append(f"{n:,} ID{'s are' if n > 1 else ' is'} used by more than one row ({rows(repeated)})")
-        raise vf.VoterFileError(f"{source}: {'; '.join(parts)}. Every registration needs its own ID: check that "
-                                f"{roles['id']!r} is the voter ID column (map another with columns={{'id': <your column>}}), "
-                                "or fix those rows in the file")  # fmt: skip
+    check_ids(voters, roles["id"], source)
     return roles
 
+
+def check_ids(voters: pd.DataFrame, id: str, source: str, fix: str = "fix those rows in the file") -> None:
+    """Every row has its own voter ID; else a ``VoterFileError`` naming the rows by position, never the IDs.
+
+    >>> check_ids(pd.DataFrame({"v": ["1", "1", None]}), "v", "f.csv", fix="run clean-voter-file first")
+    Traceback (most recent call last):
+    ...
+    campaignlab.voterfile.report.VoterFileError: f.csv: 1 row has no voter ID in 'v' (data row 3); 1 ID is used by more than one row (data row 2). Every registration needs its own ID: check that 'v' is the voter ID column (map another with columns={'id': <your column>}), or run clean-voter-file first
+    """
+    ids = voters[id]
+    missing, repeated = ids.isna().to_numpy(), ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    if not (missing.any() or repeated.any()):
+        return
+    rows = lambda m: f"data row {', '.join(str(i + 1) for i in np.flatnonzero(m)[:5])}{', ...' if m.sum() > 5 else ''}"  # noqa: E731
+    parts = []
+    if missing.any():
+        parts.append(f"{int(missing.sum()):,} row{'s have' if missing.sum() > 1 else ' has'} no voter ID in {id!r} "
+                     f"({rows(missing)})")  # fmt: skip
+    if repeated.any():
+        n = int(ids[repeated].nunique())
+        parts.append(f"{n:,} ID{'s are' if n > 1 else ' is'} used by more than one row ({rows(repeated)})")
+    raise vf.VoterFileError(f"{source}: {'; '.join(parts)}. Every registration needs its own ID: check that "
+                            f"{id!r} is the voter ID column (map another with columns={{'id': <your column>}}), "
+                            f"or {fix}")  # fmt: skip
 
 def _changes(frame: pd.DataFrame, raw: pd.DataFrame, name_cols: Sequence[str]) -> pd.Series:
     """Per row of ``frame``: the reasons its values were changed, joined by "; " (missing: none)."""
