@@ -68,7 +68,7 @@ __all__ = ["generate", "streams", "build_world", "core_world", "NCVOTER_COLUMNS"
 
 #: Components in a fixed order: a component's stream depends only on the seed and its index.
 COMPONENTS = ("people", "registrations", "turnout", "voterfile", "history", "vendor",
-              "defects", "field", "digital", "experiment")  # fmt: skip
+              "defects", "field", "digital", "experiment", "ads")  # fmt: skip
 
 PEOPLE_COLUMNS = [
     "person_id", "household_id", "ncid", "first_name", "middle_name", "last_name", "suffix",
@@ -220,8 +220,13 @@ def build_world(
             ready(name, table)
     digital = _optional("digital")
     if digital is not None:
-        for name, table in digital.build_digital(truth_people, rng["digital"]).items():
+        built = digital.build_digital(truth_people, rng["digital"])
+        for name, table in built.items():
             ready(name, table)
+        ads = _optional("ads")
+        if ads is not None:  # paid acquisition, from the finished list and donor file
+            for name, table in ads.build_ads(built["action_network_export.csv"], built["donations.csv"], rng["ads"]).items():
+                ready(name, table)
     return dict(sorted(tables.items()))
 
 
