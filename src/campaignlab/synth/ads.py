@@ -64,8 +64,8 @@ UNSYNCED_SHARE = 0.04
 def _offset(local: pd.Series) -> pd.Series:
     """US Eastern UTC offset of naive local times: -04:00 in daylight time, else -05:00."""
     year = local.dt.year
-    start = pd.to_datetime(year.astype(str) + "-03-08") + pd.to_timedelta((6 - pd.to_datetime(year.astype(str) + "-03-08").dt.dayofweek) % 7, "D")
-    end = pd.to_datetime(year.astype(str) + "-11-01") + pd.to_timedelta((6 - pd.to_datetime(year.astype(str) + "-11-01").dt.dayofweek) % 7, "D")
+    start = pd.to_datetime(year.astype(str) + "-03-08") + pd.to_timedelta((6 - pd.to_datetime(year.astype(str) + "-03-08").dt.day_of_week) % 7, "D")
+    end = pd.to_datetime(year.astype(str) + "-11-01") + pd.to_timedelta((6 - pd.to_datetime(year.astype(str) + "-11-01").dt.day_of_week) % 7, "D")
     dst = (local >= start + pd.Timedelta(hours=2)) & (local < end + pd.Timedelta(hours=2))
     return pd.Series(np.where(dst, "-04:00", "-05:00"), index=local.index)
 
