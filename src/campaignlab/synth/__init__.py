@@ -6,7 +6,8 @@ from its own ``numpy`` generator spawned from one ``SeedSequence`` (see ``stream
 one component never shifts the random numbers of another.
 
 The ``people`` table (one row per real person; ``truth/people.csv``) handed to
-``field.build_field(people, voters, rng)`` and ``digital.build_digital(people, rng)``:
+``field.build_field(people, voters, rng)`` and ``digital.build_digital(people, rng)`` (whose list
+export and donations ``ads.build_ads`` then builds the paid-acquisition files from):
 
 ============== ========= ===========================================================
 column         dtype     meaning
@@ -38,7 +39,7 @@ turnout_2026   float     true P(vote 11/03/2026), 0 when not eligible
 ============== ========= ===========================================================
 
 >>> sorted(streams(1))[:3]
-['defects', 'digital', 'experiment']
+['ads', 'defects', 'digital']
 """
 
 from __future__ import annotations
