@@ -33,6 +33,8 @@ FILES = {
     "email_ab_recipients": "email_ab_test_recipients.csv",
     "sms_sends": "sms_sends.csv",
     "donations": "donations.csv",
+    "ads_campaigns": "meta_ads_campaigns.csv",
+    "ad_leads": "meta_lead_ads_leads.csv",
     "canvass_experiment": "canvass_experiment_2024.csv",
     "truth_people": "truth/people.csv",
     "truth_registrations": "truth/registrations.csv",
@@ -42,6 +44,7 @@ FILES = {
     "truth_ab_tests": "truth/ab_tests.csv",
     "truth_email_opens": "truth/email_opens.csv",
     "truth_donors": "truth/donors.csv",
+    "truth_ad_leads": "truth/ad_leads.csv",
     "truth_vanid_map": "truth/vanid_map.csv",
     "truth_canvass_experiment": "truth/canvass_experiment_2024.csv",
 }
@@ -75,7 +78,7 @@ def path(name: str, *, generate: bool = True) -> Path:
     >>> path("vote history")
     Traceback (most recent call last):
     ...
-    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_donors, truth_vanid_map, truth_canvass_experiment"
+    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, ads_campaigns, ad_leads, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_donors, truth_ad_leads, truth_vanid_map, truth_canvass_experiment"
     """
     if name not in FILES:
         raise KeyError(f"No dataset called {name!r}. Known datasets: {', '.join(FILES)}")

@@ -13,6 +13,9 @@ modified. Statistics come from statsmodels and scipy, not from hand-rolled formu
   rebuilt from a people export and the send reports.
 * :mod:`~campaignlab.digital.donors`: gifts (one-time vs recurring, the skew), cohort
   retention by first-gift month, and RFM segments.
+* :mod:`~campaignlab.digital.acquisition`: what a subscriber and a donor cost, by source, from
+  ad spend, lead-form leads, the list and the donor file (organic joiners beside the paid).
+* :mod:`~campaignlab.digital.dashboard`: what each panel of a small-multiples figure holds.
 
 >>> from campaignlab import digital
 >>> r = digital.compare_rates(20, 1000, 30, 1000)  # A: 2.0% clicked, B: 3.0%
@@ -28,6 +31,8 @@ from campaignlab.digital.abtest import (
     peeking_simulation,
     sample_size,
 )
+from campaignlab.digital.acquisition import ORGANIC, acquisition_costs, lead_times
+from campaignlab.digital.dashboard import figure_panels
 from campaignlab.digital.donors import cohort_retention, gift_summary, rfm_segments
 from campaignlab.digital.lists import list_growth
 from campaignlab.digital.program import (
@@ -35,21 +40,29 @@ from campaignlab.digital.program import (
     LIST_BENCHMARKS,
     against_benchmarks,
     program_metrics,
+    text_against_benchmarks,
+    text_benchmark_kind,
 )
 
 __all__ = [
     "BENCHMARKS",
     "LIST_BENCHMARKS",
+    "ORGANIC",
     "RateComparison",
     "ab_readout",
+    "acquisition_costs",
     "against_benchmarks",
     "cohort_retention",
     "compare_rates",
     "detectable_lift",
+    "figure_panels",
     "gift_summary",
+    "lead_times",
     "list_growth",
     "peeking_simulation",
     "program_metrics",
     "rfm_segments",
     "sample_size",
+    "text_against_benchmarks",
+    "text_benchmark_kind",
 ]

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["BENCHMARKS", "LIST_BENCHMARKS", "program_metrics", "against_benchmarks"]
+__all__ = ["BENCHMARKS", "LIST_BENCHMARKS", "program_metrics", "against_benchmarks", "text_benchmark_kind", "text_against_benchmarks"]
 
 #: Published benchmarks (DOMAIN.md; M+R Benchmarks), message type -> metric -> (value, source).
 #: Rates are per message delivered; revenue per 1,000 messages. M+R's "response rate" is the
@@ -116,3 +116,42 @@ def against_benchmarks(metrics: pd.DataFrame, kind: str | None = None) -> pd.Dat
                 rows.append({"message_type": kind or name, "metric": metric, "ours": float(row[metric]),
                              "benchmark": value, "ratio": float(row[metric]) / value, "source": source})  # fmt: skip
     return pd.DataFrame(rows, columns=["message_type", "metric", "ours", "benchmark", "ratio", "source"])
+
+
+def text_benchmark_kind(send_type: str, purpose: str | None = None) -> str:
+    """The benchmark a text send compares with: peer-to-peer, fundraising broadcast, or other broadcast.
+
+    M+R report peer-to-peer texts (a person sends each one and reads the replies) apart from
+    broadcast texts (one message to the whole list, answered with a click), and fundraising
+    broadcasts apart from the rest.
+
+    >>> text_benchmark_kind("p2p", "gotv"), text_benchmark_kind("broadcast", "fundraising"), text_benchmark_kind("broadcast", "event")
+    ('p2p text', 'fundraising text', 'text')
+    """
+    kind = str(send_type).strip().lower().replace("-", "").replace(" ", "")
+    if kind in {"p2p", "peertopeer"}:
+        return "p2p text"
+    return "fundraising text" if str(purpose).strip().lower() == "fundraising" else "text"
+
+
+def text_against_benchmarks(sms: pd.DataFrame, *, send_type: str = "send_type", purpose: str = "purpose") -> pd.DataFrame:
+    """An SMS report's rates by send type and purpose beside M+R's text benchmarks.
+
+    Rates are over delivered texts, summed per group (:func:`program_metrics` with
+    ``sent="sent"``); each group is compared with :func:`text_benchmark_kind`'s benchmark.
+    A rate the report does not track for that kind (clicks of a P2P text) is left out.
+
+    >>> sms = pd.DataFrame({"send_type": ["p2p", "broadcast"], "purpose": ["gotv", "fundraising"],
+    ...     "sent": [1000, 1000], "delivered": [970, 980], "replies": [130, None], "opt_outs": [20, 6],
+    ...     "clicks": [None, 40]})
+    >>> text_against_benchmarks(sms)[["send_type", "metric", "benchmark"]].values.tolist()
+    [['broadcast', 'click_rate', 0.042], ['broadcast', 'opt_out_rate', 0.007], ['p2p', 'reply_rate', 0.14], ['p2p', 'opt_out_rate', 0.02]]
+    """
+    metrics = program_metrics(sms, by=[send_type, purpose], sent="sent")
+    parts = []
+    for (kind, why), row in metrics.iterrows():
+        got = against_benchmarks(row.to_frame().T, kind=text_benchmark_kind(kind, why))
+        parts.append(got.assign(send_type=kind, purpose=why))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    cols = ["send_type", "purpose", "message_type", "metric", "ours", "benchmark", "ratio", "source"]
+    return out.reindex(columns=cols)

@@ -6,7 +6,8 @@ from its own ``numpy`` generator spawned from one ``SeedSequence`` (see ``stream
 one component never shifts the random numbers of another.
 
 The ``people`` table (one row per real person; ``truth/people.csv``) handed to
-``field.build_field(people, voters, rng)`` and ``digital.build_digital(people, rng)``:
+``field.build_field(people, voters, rng)`` and ``digital.build_digital(people, rng)`` (whose list
+export and donations ``ads.build_ads`` then builds the paid-acquisition files from):
 
 ============== ========= ===========================================================
 column         dtype     meaning
@@ -38,7 +39,7 @@ turnout_2026   float     true P(vote 11/03/2026), 0 when not eligible
 ============== ========= ===========================================================
 
 >>> sorted(streams(1))[:3]
-['defects', 'digital', 'experiment']
+['ads', 'defects', 'digital']
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ __all__ = ["generate", "streams", "build_world", "core_world", "NCVOTER_COLUMNS"
 
 #: Components in a fixed order: a component's stream depends only on the seed and its index.
 COMPONENTS = ("people", "registrations", "turnout", "voterfile", "history", "vendor",
-              "defects", "field", "digital", "experiment")  # fmt: skip
+              "defects", "field", "digital", "experiment", "ads")  # fmt: skip
 
 PEOPLE_COLUMNS = [
     "person_id", "household_id", "ncid", "first_name", "middle_name", "last_name", "suffix",
@@ -220,8 +221,13 @@ def build_world(
             ready(name, table)
     digital = _optional("digital")
     if digital is not None:
-        for name, table in digital.build_digital(truth_people, rng["digital"]).items():
+        built = digital.build_digital(truth_people, rng["digital"])
+        for name, table in built.items():
             ready(name, table)
+        ads = _optional("ads")
+        if ads is not None:  # paid acquisition, from the finished list and donor file
+            for name, table in ads.build_ads(built["action_network_export.csv"], built["donations.csv"], rng["ads"]).items():
+                ready(name, table)
     return dict(sorted(tables.items()))
 
 
