@@ -35,7 +35,8 @@ from campaignlab.voterfile.layouts import suggest_column_map
 from campaignlab.voterfile.report import StepReport
 
 __all__ = ["EXPORTS", "Export", "read_export", "parse_export", "check_rows", "delivered_only", "sms_kind",
-           "program_table", "benchmark_table", "ab_table", "growth_table", "donor_tables", "report_text"]  # fmt: skip
+           "program_table", "benchmark_table", "ab_table", "growth_table", "donor_tables", "report_text",
+           "last_complete_period"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,15 @@ def growth_table(sends: pd.DataFrame, members: pd.DataFrame | None, *, start, en
 GIFT_BANDS = [0, 10, 25, 50, 100, 250, 1000, np.inf]
 
 
+def last_complete_period(as_of, freq: str = "M") -> pd.Period:
+    """The last period (month, quarter, year) that is over on the day ``as_of``.
+
+    >>> str(last_complete_period("2026-11-02")), str(last_complete_period("2026-10-31"))
+    ('2026-10', '2026-10')
+    """
+    return (pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)).to_period(freq) - 1
+
+
 def donor_tables(donations: pd.DataFrame, *, as_of, freq: str = "M", progress: bool = False
                  ) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Donor aggregates as one long table (``table``, ``group``, ``measure``, ``value``), no donor rows.
@@ -379,7 +389,8 @@ def donor_tables(donations: pd.DataFrame, *, as_of, freq: str = "M", progress: b
     Tables: ``gifts`` (``digital.gift_summary``), ``gift type`` (one-time vs recurring: receipts,
     donors, revenue, median gift), ``gift size`` (receipts and revenue per band of amounts),
     ``retention`` (``digital.cohort_retention``: each first-gift cohort's donors and the share
-    who gave again k periods later), ``rfm segment`` (``digital.rfm_segments``: donors and money
+    who gave again k periods later, counting only the periods that are over at ``as_of``: a month
+    two days old would read as a month nobody came back in), ``rfm segment`` (``digital.rfm_segments``: donors and money
     per segment). Also returns the summary dict, the retention table and the per-donor RFM
     table (for ``donor_rows``; never shown in the notebook).
     """
@@ -405,7 +416,7 @@ def donor_tables(donations: pd.DataFrame, *, as_of, freq: str = "M", progress: b
         rows += [("gift size", labels[iv], "receipts", float(r["size"])), ("gift size", labels[iv], "revenue", float(r["sum"])),
                  ("gift size", labels[iv], "share_of_revenue", float(r["sum"]) / total if total else float("nan"))]  # fmt: skip
     bar.update()
-    retention = digital.cohort_retention(donations, freq=freq, as_of=as_of)
+    retention = digital.cohort_retention(donations, freq=freq, as_of=last_complete_period(as_of, freq).end_time)
     for cohort, r in retention.iterrows():
         rows.append(("retention", str(cohort), "donors", float(r[0])))
         rows += [("retention", str(cohort), f"gave again {k} later", float(v)) for k, v in r.items() if k and pd.notna(v)]
