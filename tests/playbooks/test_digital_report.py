@@ -81,6 +81,9 @@ def test_program_metrics_and_benchmarks_are_the_toolkits(canonical):
     got_b = bench[bench["channel"] == "email"]
     assert got_b[["message_type", "metric"]].values.tolist() == expected_b[["message_type", "metric"]].values.tolist()
     np.testing.assert_allclose(_num(got_b, "ratio").to_numpy(), expected_b["ratio"].to_numpy())
+    less = bench["metric"].isin(["opt_out_rate", "unsubscribe_rate", "bounce_rate"])  # fewer is better
+    ratio = _num(bench, "ratio")
+    assert (bench["better"].str.lower() == ((ratio >= 1) & ~less | (ratio <= 1) & less).astype(str).str.lower()).all()
     sms = _read("sms_sends")
     total = digital.program_metrics(sms, sent="sent").loc["all"]
     got_s = ours[(ours["channel"] == "sms") & (ours["by"] == "program")].iloc[0]
@@ -184,7 +187,7 @@ def test_another_platforms_names_and_encodings_through_the_column_map(tmp_path):
     gift_path = tmp_path / "gifts.csv"
     gift_path.write_bytes(b"\xef\xbb\xbf" + dollars.to_csv(index=False).encode("utf-8"))
     run = execute("digital-report", tmp_path, email_file=email_path, email_columns={k: v for k, v in theirs.items()},
-                  donations_file=gift_path,
+                  donations_file=gift_path, donor_rows=True,
                   donations_columns={"Receipt ID": "Transaction", "Donor Email": "Email", "Amount": "Total"})  # fmt: skip
     check_reconciles(run, {"email": len(sends) + 1, "donations": len(gifts)})
     aside = run.csv("set_aside.csv")
@@ -198,8 +201,12 @@ def test_another_platforms_names_and_encodings_through_the_column_map(tmp_path):
     table = run.csv("donors.csv").query("table == 'gifts'").set_index("measure")["value"].astype(float)
     assert table["revenue"] == pytest.approx(summary["revenue"]) and table["donors"] == summary["donors"]
     assert {p.name for p in run.out.iterdir()} == {"digital-report.ipynb", "program_metrics.csv", "benchmarks.csv",
-                                                   "list_growth.csv", "donors.csv", "report.md", "set_aside.csv",
-                                                   "reconciliation.csv", "reconciliation.json"}  # fmt: skip
+                                                   "list_growth.csv", "donors.csv", "donor_rfm.csv", "report.md",
+                                                   "set_aside.csv", "reconciliation.csv", "reconciliation.json"}  # fmt: skip
+    per_donor = run.csv("donor_rfm.csv")  # asked for with donor_rows: one row per donor, as rfm_segments has them
+    rfm = digital.rfm_segments(gifts.assign(Amount=pd.to_numeric(gifts["Amount"])), as_of=run.json()["as_of"])
+    assert sorted(per_donor["donor_email"]) == sorted(rfm.index)
+    assert not shown(run.output_text(), set(per_donor["donor_email"])), "donor_rows writes a file; the notebook still shows none"
 
 
 def _broken(tmp_path, what: str) -> dict:

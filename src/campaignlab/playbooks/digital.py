@@ -59,17 +59,18 @@ class Export:
 
 #: Export kind -> its columns, named as in the course's datasets (Action Network, ActBlue).
 EXPORTS: dict[str, Export] = {
-    "email": Export("email send report", required=("message_id", "send_date", "message_type", "recipients", "delivered"),
+    "email": Export("email send report", required=("message_id", "send_date", "recipients", "delivered"),
                     numbers=("recipients", "delivered", "bounces", "opens", "clicks", "actions", "gifts", "revenue",
                              "unsubscribes"),
-                    dates=("send_date",), optional=("segment", "subject", "refcode"), key=("message_id", "segment"),
+                    dates=("send_date",), optional=("message_type", "segment", "subject", "refcode"), key=("message_id", "segment"),
                     sent="recipients", id="message_id"),
     "ab": Export("A/B test recipients", required=("test_id", "uuid", "variant", "delivered"),
                  numbers=("delivered", "opened", "clicked", "took_action", "donated", "amount"),
                  optional=("message_id", "send_date", "subject"), key=("test_id", "uuid"), id="uuid"),
-    "sms": Export("SMS send report", required=("send_id", "send_date", "send_type", "sent", "delivered"),
+    "sms": Export("SMS send report", required=("send_id", "send_date", "sent", "delivered"),
                   numbers=("sent", "delivered", "replies", "opt_outs", "clicks", "actions", "gifts", "revenue"),
-                  dates=("send_date",), optional=("purpose", "audience", "refcode"), key=("send_id",), sent="sent", id="send_id"),
+                  dates=("send_date",), optional=("send_type", "purpose", "audience", "refcode"), key=("send_id",), sent="sent",
+                  id="send_id"),
     "donations": Export("donation receipts", required=("Receipt ID", "Date", "Amount", "Donor Email"),
                         numbers=("Amount",), dates=("Date",),
                         optional=("Recurring", "Recurrence Number", "Reference Code", "Fundraising Page"),
@@ -149,7 +150,9 @@ def _money(text: pd.Series) -> pd.Series:
 def parse_export(frame: pd.DataFrame, kind: str, *, source: str) -> pd.DataFrame:
     """The export with its counts and amounts as numbers and its dates as dates (not modified).
 
-    A value that is there but is not a number (or a date) stops the playbook with the file,
+    Message types and send types are lower-cased (the benchmarks' names); an email report
+    without message types gets ``"(no type)"`` (its rates, no benchmark). A value that is
+    there but is not a number (or a date) stops the playbook with the file,
     its lines and the fix: the column map points at the wrong column, or the export is
     broken. A blank stays missing (the row checks decide what it means).
 
@@ -177,6 +180,11 @@ def parse_export(frame: pd.DataFrame, kind: str, *, source: str) -> pd.DataFrame
                                 f"({out[col].iloc[first]!r}). Fix those lines in the export ({kind_word} is written "
                                 f"{example}), or map {col} to the right column with {kind}_columns")  # fmt: skip
         out[col] = value
+    for col in ("message_type", "send_type", "purpose"):  # the benchmarks' names: "Fundraising" is "fundraising"
+        if kind in ("email", "sms") and col in out.columns:
+            out[col] = out[col].str.strip().str.lower()
+    if kind == "email" and "message_type" not in out.columns:
+        out["message_type"] = "(no type)"
     return out
 
 
@@ -234,13 +242,15 @@ def sms_kind(sms: pd.DataFrame) -> pd.Series:
     """The M+R benchmark each text send is read against: ``p2p text``, ``fundraising text`` or ``text``.
 
     Peer-to-peer texts are benchmarked on replies and opt-outs; broadcast fundraising texts on
-    clicks and opt-outs; other broadcasts on clicks and actions (``digital.BENCHMARKS``).
+    clicks and opt-outs; other broadcasts on clicks and actions (``digital.BENCHMARKS``). A
+    report without a send type is read as broadcasts.
 
     >>> sms_kind(pd.DataFrame({"send_type": ["p2p", "broadcast", "Broadcast"],
     ...                        "purpose": ["gotv", "fundraising", "advocacy"]})).tolist()
     ['p2p text', 'fundraising text', 'text']
     """
-    kind = sms["send_type"].astype("str").str.strip().str.lower()
+    kind = (sms["send_type"].astype("str").str.strip().str.lower() if "send_type" in sms.columns
+            else pd.Series("broadcast", index=sms.index))  # fmt: skip
     purpose = sms["purpose"].astype("str").str.strip().str.lower() if "purpose" in sms.columns else pd.Series("", index=sms.index)
     out = np.where(kind.str.contains("p2p|peer"), "p2p text", np.where(purpose.str.contains("fundrais"), "fundraising text", "text"))
     return pd.Series(out, index=sms.index, name="benchmark_kind")
@@ -262,16 +272,33 @@ def program_table(sends: pd.DataFrame, *, channel: str, kind: str, sent: str) ->
     return out[["channel", "by", *[c for c in out.columns if c not in ("channel", "by")]]]
 
 
+#: Rates where less is better: below the benchmark is good news.
+LOWER_IS_BETTER = ("opt_out_rate", "unsubscribe_rate", "bounce_rate")
+
+
 def benchmark_table(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Each program rate of each message type beside its M+R benchmark (``digital.against_benchmarks``)."""
+    """Each program rate of each message type beside its M+R benchmark (``digital.against_benchmarks``).
+
+    ``better``: our rate is at least the benchmark, or at most it for a rate where less is
+    better (opt-outs, unsubscribes, bounces).
+
+    >>> t = pd.DataFrame({"channel": "sms", "by": "message type", "group": ["p2p text"], "reply_rate": [0.15],
+    ...                   "opt_out_rate": [0.03]})
+    >>> benchmark_table([t])[["metric", "ratio", "better"]].round(2).values.tolist()
+    [['reply_rate', 1.07, True], ['opt_out_rate', 1.5, False]]
+    """
     frames = []
     for table in tables:
         by_type = table[table["by"] == "message type"].set_index("group")
         found = digital.against_benchmarks(by_type)
         if len(found):
             frames.append(found.assign(channel=table["channel"].iloc[0]))
-    cols = ["channel", "message_type", "metric", "ours", "benchmark", "ratio", "source"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    cols = ["channel", "message_type", "metric", "ours", "benchmark", "ratio", "better", "source"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
+    out["better"] = (out["ratio"] >= 1).where(~out["metric"].isin(LOWER_IS_BETTER), out["ratio"] <= 1).astype(bool)
+    return out[cols]
 
 
 def _power(rate_a: float, rate_b: float, n_a: int, n_b: int, alpha: float) -> float:
@@ -456,12 +483,14 @@ def report_text(*, as_of, inputs: Mapping[str, str], program: pd.DataFrame | Non
             lines.append(f"- **{ch}**: " + ", ".join(bits) + ".")
         lines.append("")
         if len(benchmarks):
-            lines += ["Against the M+R benchmarks (ours / theirs; below 1 is below the benchmark):", "",
-                      "| channel | message type | metric | ours | benchmark | ratio | source |", "|---|---|---|---|---|---|---|"]
+            lines += ["Against the M+R benchmarks (ratio: ours / theirs; for opt-outs and unsubscribes, lower is better):", "",
+                      "| channel | message type | metric | ours | benchmark | ratio | better? | source |",
+                      "|---|---|---|---|---|---|---|---|"]  # fmt: skip
             for b in benchmarks.itertuples():
                 ours = f"${b.ours:,.2f}" if "revenue" in b.metric else _pct(b.ours)
                 theirs = f"${b.benchmark:,.2f}" if "revenue" in b.metric else _pct(b.benchmark)
-                lines.append(f"| {b.channel} | {b.message_type} | {b.metric} | {ours} | {theirs} | {b.ratio:.2f} | {b.source} |")
+                lines.append(f"| {b.channel} | {b.message_type} | {b.metric} | {ours} | {theirs} | {b.ratio:.2f} | "
+                             f"{'yes' if b.better else 'no'} | {b.source} |")
             lines.append("")
     if growth is not None and len(growth):
         lines += ["## The list", ""]
