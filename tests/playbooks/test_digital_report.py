@@ -264,3 +264,32 @@ def test_the_stored_playbook_has_no_outputs_and_a_parameters_cell():
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
     assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"
+
+
+def test_rows_that_cannot_count_are_set_aside_with_the_reason(tmp_path):
+    """Without papermill: the checks of the first cell on a small receipts file with a broken line."""
+    from campaignlab.playbooks import PlaybookError
+    from campaignlab.playbooks import digital as pdg
+
+    path = tmp_path / "gifts.csv"
+    path.write_text("Receipt ID,Date,Amount,Donor Email\n"
+                    "R1,2026-07-01 10:00:00,25,a@example.com\n"
+                    "R2,2026-07-02,-25,a@example.com\n"
+                    "R2,2026-07-02,-25,a@example.com\n"
+                    "R3,2026-07-03,10\n"  # a line with a field missing
+                    "R4,2026-08-01,$1,000.00,b@example.org\n"  # an unquoted comma: one field too many
+                    "R5,2026-09-30,50,\n"
+                    "R6,2026-10-02,50,c@example.net\n")  # fmt: skip
+    raw, read = pdg.read_export(path, "donations")
+    assert read.set_aside["line"].tolist() == [5, 6]
+    assert raw["line"].tolist() == [2, 3, 4, 7, 8]
+    gifts = pdg.parse_export(raw, "donations", source=str(path))
+    kept, checked = pdg.check_rows(gifts, "donations", source=str(path), as_of="2026-09-30")
+    assert kept["Receipt ID"].tolist() == ["R1"]
+    assert dict(zip(checked.set_aside["Receipt ID"], checked.set_aside["reason"], strict=True)) == {
+        "R2": "amount 0 or less (a refund or a test charge): not a gift", "R5": "no Donor Email",
+        "R6": "Date after as_of"}  # fmt: skip
+    assert checked.set_aside["line"].tolist() == [3, 4, 7, 8]
+    raw.loc[raw["Receipt ID"] == "R6", "Amount"] = "fifty"
+    with pytest.raises(PlaybookError, match=r"first on line 8 \('fifty'\)"):
+        pdg.parse_export(raw, "donations", source=str(path))

@@ -206,7 +206,7 @@ def check_rows(frame: pd.DataFrame, kind: str, *, source: str, as_of=None) -> tu
     for col in spec.required:
         mark(frame[col].isna(), f"no {col}")
     numbers = [c for c in spec.numbers if c in frame.columns]
-    for col in numbers:
+    for col in numbers if kind != "donations" else []:  # a negative receipt is a refund (below)
         mark(frame[col] < 0, f"negative {col}")
     if spec.sent and spec.sent in frame.columns:
         mark(frame["delivered"] > frame[spec.sent], "more delivered than sent: the counts cannot both be right")
