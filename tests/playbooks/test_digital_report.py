@@ -13,10 +13,15 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from playbook_runs import Run, execute, personal_values, shown  # tests/playbook_runs.py
+from playbook_runs import (  # tests/playbook_runs.py
+    Run,
+    check_stored,
+    execute,
+    personal_values,
+    shown,
+)
 
 from campaignlab import cli, data, digital
-from campaignlab.playbooks import playbook_path
 
 pytestmark = pytest.mark.slow
 
@@ -257,13 +262,10 @@ def test_the_command_line_runs_it_with_one_file(tmp_path, monkeypatch):
     assert json.loads((out / "reconciliation.json").read_text())["files"]["sms"]["rows_in"] == len(_read("sms_sends"))
 
 
-def test_the_stored_playbook_has_no_outputs_and_a_parameters_cell():
-    import nbformat
-
-    nb = nbformat.read(playbook_path("digital-report"), as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"
+def test_the_stored_playbook_has_no_outputs_and_a_parameters_cell_and_is_listed(capsys):
+    check_stored("digital-report")
+    assert cli.main(["playbook", "--list"]) == 0
+    assert "digital-report" in capsys.readouterr().out
 
 
 def test_rows_that_cannot_count_are_set_aside_with_the_reason(tmp_path):
