@@ -14,13 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playbook_runs import (  # tests/playbook_runs.py
-    Run,
-    check_stored,
-    execute,
-    personal_values,
-    shown,
-)
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 from voterfile.conftest import (  # small files in every layout (tests/voterfile)
     NC_HEADER,
     ROWS,

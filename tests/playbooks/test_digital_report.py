@@ -13,13 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from playbook_runs import (  # tests/playbook_runs.py
-    Run,
-    check_stored,
-    execute,
-    personal_values,
-    shown,
-)
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 
 from campaignlab import cli, data, digital
 

@@ -15,13 +15,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from playbook_runs import (  # tests/playbook_runs.py
-    Run,
-    check_stored,
-    execute,
-    personal_values,
-    shown,
-)
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 from voterfile.conftest import LayoutFiles  # small files in every layout (tests/voterfile)
 
 from campaignlab import cli, data
