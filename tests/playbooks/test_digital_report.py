@@ -224,6 +224,8 @@ def _broken(tmp_path, what: str) -> dict:
         path = tmp_path / "sends.xlsx"
         path.write_bytes(b"PK\x03\x04" + bytes(200))
         return {"email_file": path}
+    if what == "mapped column absent":
+        return {"email_file": data.path("email_sends"), "email_columns": {"clicks": "Unique Clicks"}}
     if what == "unknown role":
         return {"sms_file": data.path("sms_sends"), "sms_columns": {"texts_sent": "sent"}}
     return {}
@@ -236,6 +238,7 @@ def _broken(tmp_path, what: str) -> dict:
         ("bad amount", "1 value of Amount is not a number, first on line 9 ('twenty')"),
         ("not csv", "a zip archive or an Excel .xlsx workbook, not a delimited text file"),
         ("unknown role", "sms_columns: unknown roles ['texts_sent']"),
+        ("mapped column absent", "no column clicks='Unique Clicks'"),
         ("nothing", "no file given"),
     ],
 )
