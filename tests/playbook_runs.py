@@ -89,3 +89,13 @@ def execute(name: str, folder: Path, out_name: str = "out", expect_error: bool =
     else:
         assert not expect_error, "the playbook ran to the end on input it should have refused"
     return Run(out, name)
+
+
+def check_stored(name: str) -> None:
+    """The playbook as stored in the repository: a ``parameters`` cell first, and no outputs."""
+    from campaignlab.playbooks import playbook_path
+
+    nb = nbformat.read(playbook_path(name), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playbook_runs import Run, execute, personal_values, shown  # tests/playbook_runs.py
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 from voterfile.conftest import (  # small files in every layout (tests/voterfile)
     NC_HEADER,
     ROWS,
@@ -263,10 +263,7 @@ def test_the_canonical_county_with_its_history(run_playbook, tmp_path):
 
 
 def test_the_stored_playbook_has_no_outputs_and_a_parameters_cell():
-    nb = nbformat.read(playbook_path("clean-voter-file"), as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"
+    check_stored("clean-voter-file")
 
 
 def test_nbstripout_filters_playbooks_and_leaves_the_lessons_alone(tmp_path):

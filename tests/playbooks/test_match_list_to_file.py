@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from playbook_runs import Run, execute, personal_values, shown  # tests/playbook_runs.py
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 from voterfile.conftest import LayoutFiles  # small files in every layout (tests/voterfile)
 
 from campaignlab import cli, data
-from campaignlab.playbooks import playbook_path, repository_root
+from campaignlab.playbooks import repository_root
 from campaignlab.synth.match_lists import build_match_list, score_matches
 from campaignlab.voterfile import read_voter_file
 
@@ -137,12 +137,7 @@ def test_the_command_line_runs_it_and_refuses_an_output_folder_in_the_repository
 
 
 def test_the_stored_playbook_has_no_outputs_and_a_parameters_cell():
-    import nbformat
-
-    nb = nbformat.read(playbook_path("match-list-to-file"), as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"
+    check_stored("match-list-to-file")
 
 
 def test_the_clean_file_of_clean_voter_file_is_a_voter_file_to_match_against(run_match, tmp_path):

@@ -15,12 +15,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from playbook_runs import Run, execute, personal_values, shown  # tests/playbook_runs.py
+from playbook_runs import Run, check_stored, execute, personal_values, shown  # tests/
 from voterfile.conftest import LayoutFiles  # small files in every layout (tests/voterfile)
 
 from campaignlab import cli, data
 from campaignlab import targeting as tg
-from campaignlab.playbooks import playbook_path
 from campaignlab.voterfile import read_vote_history, read_voter_file
 
 pytestmark = pytest.mark.slow
@@ -307,11 +306,6 @@ def test_bad_input_stops_at_the_first_cell_with_a_message(run_targets, tmp_path,
 
 
 def test_the_stored_playbook_has_no_outputs_a_parameters_cell_and_is_listed(capsys):
-    import nbformat
-
-    nb = nbformat.read(playbook_path("turnout-targets"), as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert all(not c.outputs and c.execution_count is None for c in code), "store the playbook without outputs"
+    check_stored("turnout-targets")
     assert cli.main(["playbook", "--list"]) == 0
     assert "turnout-targets" in capsys.readouterr().out

@@ -9,7 +9,7 @@ sit next to git), and runs the notebook with papermill, writing the executed not
 the output folder too.
 
 >>> sorted(PLAYBOOKS)
-['clean-voter-file', 'match-list-to-file', 'turnout-targets']
+['clean-voter-file', 'digital-report', 'match-list-to-file', 'turnout-targets']
 >>> parse_params(["voter_file=ncvoter.txt", "columns={\\"id\\": \\"VOTER_ID\\"}", "history_file="])
 {'voter_file': 'ncvoter.txt', 'columns': {'id': 'VOTER_ID'}, 'history_file': None}
 """
@@ -34,9 +34,14 @@ PLAYBOOKS = {
     "turnout-targets": "Module 02's turnout model on your file and its history, honest in time and back-tested "
     "(AUC, calibration), a score for everyone who can vote, universes (GOTV, persuasion with support IDs, "
     "registration chase) with the reason, and walk lists in walk order",
+    "digital-report": "Module 03's readout of your email, text and donation exports: rates over the right denominator "
+    "against the M+R benchmarks, A/B tests with intervals, p-values and the \"was this test big enough?\" check, the "
+    "list's growth and churn, donors (one-time vs recurring, gift sizes, retention by cohort, RFM segments), a short "
+    "report, and a reconciliation",
 }
 #: Parameters holding paths: resolved against the folder the command runs in.
-PATH_PARAMS = ("voter_file", "history_file", "list_file", "contacts_file", "unregistered_file", "output_dir")
+PATH_PARAMS = ("voter_file", "history_file", "list_file", "contacts_file", "unregistered_file", "email_file", "ab_file",
+               "sms_file", "donations_file", "output_dir")
 
 
 class PlaybookError(ValueError):
@@ -61,7 +66,7 @@ def playbook_path(name: str) -> Path:
     >>> playbook_path("clean-voters")
     Traceback (most recent call last):
     ...
-    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file, match-list-to-file, turnout-targets
+    campaignlab.playbooks.PlaybookError: no playbook called 'clean-voters'; the playbooks are: clean-voter-file, digital-report, match-list-to-file, turnout-targets
     """
     if name.endswith(".ipynb"):
         path = Path(name).expanduser().resolve()
