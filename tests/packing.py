@@ -272,10 +272,12 @@ def combined(members, name: str, points: dict[str, float]):
     """
     if len(members) == 1:
         return members[0]
-    answers, tests = {}, {}
+    answers: dict[str, str] = {}
+    tests: dict[str, float] = {}
     for m in members:
         answers.update(m.answers)
-        tests.update(m.tests)
+        for t, v in m.tests.items():  # one member may list at full marks what another loses
+            tests[t] = min(v, tests.get(t, v))
     total = sum(points.values()) - sum(points[t] - v for t, v in tests.items())
     why = "; ".join(f"{m.name}: {m.why}" for m in members)
     return replace(members[0], name=name, why=why, answers=answers, total=total, tests=tests)

@@ -77,3 +77,12 @@ def test_what_the_reading_cannot_follow_is_graded_alone():
     groups = packing.plan([wrong_names, hostile, owned, stub, odd, unlisted], CELLS, IDS, POINTS)
     assert names(groups) == [["imports"], ["odd"], ["stub"], ["test-owned"], ["unlisted"],
                              ["wrong-names"]]
+
+
+def test_a_loss_wins_over_full_marks_listed_by_another_member():
+    # wrong-b also says that total-tests keeps its 2 points; wrong-total loses them
+    wrong_b = case("wrong-b", {"b": "b = 2.0"}, 6.0, {"b-tests": 0, "total-tests": 2})
+    wrong_total = case("wrong-total", {"total": "total = 0"}, 6.0, {"total-tests": 0})
+    for order in ([wrong_b, wrong_total], [wrong_total, wrong_b]):
+        pack = packing.combined(order, "pack", POINTS)
+        assert (pack.total, pack.tests) == (4.0, {"b-tests": 0, "total-tests": 0})
