@@ -181,6 +181,26 @@ def test_the_canonical_county_with_support_ids_and_a_registration_chase(run_targ
     assert not leaked, f"the notebook's outputs show people's data: {leaked[:5]}"
 
 
+def test_a_municipal_election_counts_the_residents_only(run_targets):
+    run = run_targets(voter_file=data.path("voters"), history_file=data.path("history"), election="2027-11-02",
+                      election_kind="MUNICIPAL")
+    voters, _ = read_voter_file(data.path("voters"), required=[])
+    report = check_run(run, len(voters))
+    residents, why = tg.eligible_at(voters, "2027-11-02", municipality="municipality_abbrv")
+    assert sorted(run.csv("scores.csv")["voter_id"]) == sorted(residents["ncid"])
+    aside = run.csv("set_aside.csv")
+    outside = aside[aside["reason"] == "not a resident of a municipality"]
+    assert len(outside) == why.reasons["not a resident of a municipality"] > 0
+    # fitted and back-tested on municipal elections, their turnout over the residents too
+    history, _ = read_vote_history(data.path("history"))
+    calendar = tg.election_calendar(history)
+    municipal = calendar.loc[calendar["kind"] == "MUNICIPAL", "date"].dt.strftime("%Y-%m-%d").tolist()
+    assert report["fitted_on"] == municipal[-1] and report["backtest"]["fitted_on"] == municipal[-2]
+    electorate, _ = tg.eligible_at(voters, municipal[-1], municipality="municipality_abbrv")
+    voted = tg.voted_in(history, municipal[-1], electorate["ncid"])
+    assert abs(report["backtest"]["turnout"] - voted.mean()) < 1e-9
+
+
 # --- other layouts, built from the canonical county -------------------------------------------------------------
 
 
@@ -282,6 +302,7 @@ def test_the_clean_files_of_clean_voter_file_are_a_voter_file_and_history_to_tar
         ("a history of other voters", "none of the 3 votes in the history is by a voter ID of"),
         ("a list as the voter file", "not a voter file: give the voter file as voter_file"),
         ("a role misspelt", "unknown roles ['precint']"),
+        ("a municipal election without municipalities", "has no municipality column: a municipal election"),
     ],
 )
 def test_bad_input_stops_at_the_first_cell_with_a_message(run_targets, tmp_path, case, says):
@@ -299,6 +320,8 @@ def test_bad_input_stops_at_the_first_cell_with_a_message(run_targets, tmp_path,
         params["voter_file"] = files.action_network()
     elif case == "a role misspelt":
         params["columns"] = {"precint": "precinct_abbrv"}
+    elif case == "a municipal election without municipalities":
+        params.update(voter_file=files.ohio(), history_file="", election="2027-11-02", election_kind="MUNICIPAL")
     run = run_targets(expect_error=True, **params)
     cell, error = run.error()
     assert cell == 0 and says in error["evalue"], error["evalue"]

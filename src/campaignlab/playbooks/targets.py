@@ -37,18 +37,20 @@ from campaignlab.voterfile.layouts import LAYOUTS, suggest_column_map
 from campaignlab.voterfile.report import StepReport
 
 __all__ = ["TARGET_ROLES", "REQUIRED", "target_roles", "standard_voters", "standard_history",
-           "comparable_elections", "model_report", "turnout_universes", "universe_reasons", "walk_lists",
+           "comparable_elections", "residents_only", "model_report", "turnout_universes", "universe_reasons", "walk_lists",
            "registration_chase", "set_aside_rows", "turf_file_name"]  # fmt: skip
 
 #: The roles the playbook reads from a voter file (the toolkit's voter-file roles, and three more).
 TARGET_ROLES = ("id", "first", "middle", "last", "suffix", "address", "city", "zip", "registration_date",
-                "birth_year", "status", "party", "gender", "precinct", "confidential", "race")  # fmt: skip
+                "birth_year", "status", "party", "gender", "precinct", "municipality", "confidential",
+                "race")  # fmt: skip
 #: Roles the model and the walk lists cannot do without.
 REQUIRED = ("id", "registration_date", "birth_year", "precinct", "address")
 #: Per layout, the roles its cleaning layout does not name (party, precinct, confidentiality, race).
 _EXTRA = {
     "ncvoter": {"party": "party_cd", "gender": "gender_code", "precinct": "precinct_abbrv",
-                "confidential": "confidential_ind", "race": ["race_code", "ethnic_code"]},
+                "municipality": "municipality_abbrv", "confidential": "confidential_ind",
+                "race": ["race_code", "ethnic_code"]},
     "ohio": {"party": "PARTY_AFFILIATION", "precinct": "PRECINCT_CODE", "race": []},
     "van": {"party": "Party", "precinct": "PrecinctName", "race": []},
 }  # fmt: skip
@@ -142,7 +144,8 @@ def standard_voters(voters: pd.DataFrame, roles: Mapping[str, object], *, date_f
     ``voter_id``, ``registration_date`` (a date; placeholders such as 01/01/1900 and unreadable
     dates are missing), ``birth_year`` (a number, from a year or a full birth date), ``status``
     (NC codes: Ohio's ``CONFIRMATION`` is ``I``, ``REMOVED`` is ``R``), ``party``, ``gender``,
-    ``precinct`` (``UNKNOWN`` where the file has no such column). The index is the file's.
+    ``precinct`` (``UNKNOWN`` where the file has no such column), and ``municipality`` (blank
+    outside every municipality; only when the file has one). The index is the file's.
 
     >>> v = pd.DataFrame({"SOS_VOTERID": ["OH1"], "REGISTRATION_DATE": ["1900-01-01"], "DATE_OF_BIRTH": ["1980-05-02"],
     ...                   "VOTER_STATUS": ["CONFIRMATION"], "PRECINCT_CODE": ["25A"], "RESIDENTIAL_ADDRESS1": ["1 HIGH ST"]})
@@ -168,7 +171,33 @@ def standard_voters(voters: pd.DataFrame, roles: Mapping[str, object], *, date_f
     for role in ("party", "gender", "precinct"):
         col = roles.get(role)
         work[role] = voters[col].astype("str").str.strip().fillna("UNKNOWN") if col else "UNKNOWN"
+    if roles.get("municipality"):
+        town = voters[roles["municipality"]].astype("str").str.strip()
+        work["municipality"] = town.where(town != "")
     return work
+
+
+def residents_only(work: pd.DataFrame, election_kind: str, source: str = "the voter file") -> str | None:
+    """The column that limits a municipal election to the municipality's residents (``None``
+    for other elections): a municipal rate's denominator is the residents, not the county.
+
+    >>> residents_only(pd.DataFrame({"municipality": ["CH", None]}), "municipal")
+    'municipality'
+    >>> residents_only(pd.DataFrame({"precinct": ["P1"]}), "GENERAL") is None
+    True
+    >>> residents_only(pd.DataFrame({"precinct": ["P1"]}), "MUNICIPAL")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    campaignlab.playbooks.PlaybookError: the voter file has no municipality column: a municipal election ...
+    """
+    if election_kind.strip().upper() != "MUNICIPAL":
+        return None
+    if "municipality" not in work.columns:
+        raise PlaybookError(f"{source} has no municipality column: a municipal election is for the "
+                            "municipality's residents only, so the playbook must know each voter's. Map it "
+                            'with columns={"municipality": <your column>} (blank for voters outside every '
+                            "municipality)")  # fmt: skip
+    return "municipality"
 
 
 def standard_history(history: pd.DataFrame, *, id: str, election: str = "election_lbl",

@@ -82,6 +82,7 @@ def turnout_features(
     party: str = "party_cd",
     gender: str = "gender_code",
     precinct: str = "precinct_abbrv",
+    municipality: str | None = None,
 ) -> tuple[pd.DataFrame, StepReport]:
     """One row per registration that could vote on ``election_date``: what was known before it.
 
@@ -95,6 +96,8 @@ def turnout_features(
         last: how many elections of each kind to count (:func:`history_features`).
         status: the status column used only to decide who could vote (removed and denied
             registrations are set aside, by :func:`eligible_at`); it is never a feature.
+        municipality: for a municipal election, the column naming the voter's municipality:
+            only its residents could vote (the others are set aside, by :func:`eligible_at`).
 
     Returns:
         ``(features, report)``: indexed by voter ID (sorted as in ``voters``), with columns
@@ -112,7 +115,8 @@ def turnout_features(
     """
     require_columns(voters, {"id": id, "party": party, "gender": gender, "precinct": precinct}, "turnout_features")
     day = pd.Timestamp(election_date).normalize()
-    electorate, report = eligible_at(voters, day, registration=registration, birth_year=birth_year, status=status)
+    electorate, report = eligible_at(voters, day, registration=registration, birth_year=birth_year, status=status,
+                                     municipality=municipality)
     ids = electorate[id].astype("str")
     if ids.duplicated().any():
         raise ValueError(f"turnout_features: {int(ids.duplicated().sum())} repeated IDs in voters: resolve "
