@@ -430,8 +430,8 @@ def donor_tables(donations: pd.DataFrame, *, as_of, freq: str = "M", progress: b
     gift_type = (donations["Recurring"].astype("str").str.strip().str.upper().isin(["Y", "YES", "TRUE", "1"])
                  .map({True: "recurring", False: "one-time"}) if recurring else pd.Series("all", index=donations.index))  # fmt: skip
     donor = donations["Donor Email"].astype("str").str.strip().str.lower()
-    by = donations.groupby(gift_type.to_numpy()).agg(receipts=("Amount", "size"), revenue=("Amount", "sum"),
-                                                      median_gift=("Amount", "median"))  # fmt: skip
+    amounts = donations["Amount"].groupby(gift_type.to_numpy())
+    by = pd.DataFrame({"receipts": amounts.size(), "revenue": amounts.sum(), "median_gift": amounts.median()})
     by["donors"] = donor.groupby(gift_type.to_numpy()).nunique()
     rows += [("gift type", g, m, float(v)) for g, r in by.iterrows() for m, v in r.items()]
     band = pd.cut(donations["Amount"], GIFT_BANDS, right=False)
