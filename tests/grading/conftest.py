@@ -172,6 +172,7 @@ class Cohort:
         self.placements = []
         self.log: list[str] = []
         self.seconds = 0.0
+        self.limits = None
 
     def result(self, student):
         return self.results[(student, LESSON)]
@@ -219,6 +220,7 @@ def cohort(tmp_path_factory, grading_county) -> Cohort:
         log=co.log.append)
     limits = Limits(memory_mb=1000, cell_timeout=10, notebook_timeout=90, interrupt_grace=3,
                     output_bytes=50_000)
+    co.limits = limits
     t0 = time.monotonic()
     results = Grader(root, MODULE, limits=limits, data_dir=grading_county, log=co.log.append).run()
     co.seconds = time.monotonic() - t0

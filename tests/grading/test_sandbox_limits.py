@@ -180,7 +180,7 @@ def test_not_writable_v2_falls_back_to_rlimit(tmp_path):
     assert not (root / USER / "app.slice" / CGROUP_PARENT).exists()
     line = m.describe(Limits(memory_mb=2048))
     assert line.startswith("limits: rlimit (no usable cgroup:")
-    assert "address space, not RAM" in line and "pandas" in line
+    assert "resident memory" in line and "RLIMIT_AS" in line, line
 
 
 def test_v2_processes_in_the_parent_are_explained(tmp_path, monkeypatch):
@@ -284,7 +284,8 @@ def test_v2_run_without_memory_peak_samples_memory_current(tmp_path, monkeypatch
 
 
 def test_runner_kernel_sets_rlimit_as_by_mechanism():
-    """The kernel's RLIMIT_AS: the limit itself under rlimit, generous under a cgroup."""
+    """The kernel's RLIMIT_AS is generous under every mechanism (RAM is bounded by the cgroup or
+    by the parent's RssWatch); RLIMIT_NPROC only under rlimit."""
     code = ("import json, resource, sys\n"
             "import ipykernel.kernelapp as k\n"
             "k.launch_new_instance = lambda argv: print(json.dumps([\n"
@@ -300,10 +301,10 @@ def test_runner_kernel_sets_rlimit_as_by_mechanism():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                              text=True, timeout=60, check=True).stdout
         got[mech] = json.loads(out.strip().splitlines()[-1])
-    assert got["rlimit"][0] == 300 * MB and got["rlimit"][1] == sandbox.NPROC
-    assert got[None] == got["rlimit"]  # not started by a Sandbox: the honest default
+    assert got["rlimit"] == [300 * MB + sandbox.AS_HEADROOM, sandbox.NPROC]
+    assert got[None] == got["rlimit"]  # not started by a Sandbox: the cautious default
     for mech in ("cgroup v1", "cgroup v2"):
-        assert got[mech][0] == 300 * MB + 4 * 1024 * MB, (mech, got[mech])
+        assert got[mech][0] == 300 * MB + sandbox.AS_HEADROOM, (mech, got[mech])
         assert got[mech][1] != sandbox.NPROC
 
 
@@ -365,6 +366,11 @@ except MemoryError:
 """
 
 
+#: what a bomb of 10 MB appends may add between two RssWatch samples, with a loaded machine's
+#: scheduling delays (measured here: see the printed peaks)
+SAMPLE_OVERSHOOT = 256 * MB
+
+
 def _bomb(mechanism: str | None, memory_mb: int = 300) -> tuple[Sandbox, SandboxResult]:
     from campaignlab import data
 
@@ -383,18 +389,17 @@ def _assert_stopped_at_the_limit(sb: Sandbox, res: SandboxResult) -> None:
     assert not res.timed_out, what
     assert res.returncode != 0, what
     assert res.peak_memory_bytes is not None, what
+    assert res.oom_killed, what
     if mech in ("cgroup v1", "cgroup v2"):
         # the cgroup stopped it: OOM kill at the limit, the run's peak at (not over) the limit
-        assert res.oom_killed, what
         assert 0.9 * limit <= res.peak_memory_bytes <= limit + 4 * MB, what
     else:
         assert mech == "rlimit", what
-        # the address-space limit stopped it: MemoryError, and no process got past the limit
-        assert "MemoryError" in res.stderr, what
-        own = int(res.stdout.decode().split("max RSS")[1])
-        assert 0.7 * limit <= own <= limit, what
-        assert res.peak_memory_bytes <= limit, what
-        assert res.peak_memory_bytes >= own, what
+        # the parent's RssWatch killed it past the limit, before the address-space backstop
+        # (limit + 4 GB) could: it may overshoot by what the bomb allocates in one 10 ms sample
+        assert "MemoryError" not in res.stderr, what
+        assert res.returncode == -9 or res.returncode == 137, what
+        assert limit < res.peak_memory_bytes <= limit + SAMPLE_OVERSHOOT, what
 
 
 @pytest.mark.needs("bwrap")
@@ -408,7 +413,7 @@ def test_memory_bomb_is_stopped_at_the_limit_here():
 
 @pytest.mark.needs("bwrap")
 def test_memory_bomb_is_stopped_at_the_limit_under_rlimit():
-    """The fallback, wherever it runs: RLIMIT_AS at the limit itself."""
+    """The fallback, wherever it runs: the parent's RssWatch."""
     sb, res = _bomb("rlimit")
     _assert_stopped_at_the_limit(sb, res)
     assert any(line.startswith("limits: rlimit") for line in sb.describe())

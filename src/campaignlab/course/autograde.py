@@ -67,7 +67,7 @@ class Grader:
 
     def __init__(self, root: Path | str, module: str, *, limits: Limits | None = None,
                  jobs: int | None = None, roster: list[dict] | None = None,
-                 data_dir: Path | str | None = None, log=print):
+                 data_dir: Path | str | None = None, mechanism: str | None = None, log=print):
         self.root = Path(root).resolve()
         self.module = module
         self.limits = limits or Limits()
@@ -77,7 +77,8 @@ class Grader:
         # the county every hand-in runs on (read-only at /data): the course's grading county,
         # which the trainees never saw, unless a data folder is given
         self.data_dir = Path(data_dir) if data_dir is not None else county.ensure(self.root, log=log)
-        self.sandbox = Sandbox(self.data_dir, self.limits)
+        # the sandbox's limits mechanism: the first that works here, unless one is required
+        self.sandbox = Sandbox(self.data_dir, self.limits, mechanism=mechanism)
         self.secret = secrets.token_bytes(32)
         self.roster = roster if roster is not None else load_roster(self.root, module)
         self.refs: dict[str, dict] = {}  # lesson -> its precomputed references (``references``)

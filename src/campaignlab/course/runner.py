@@ -13,9 +13,9 @@ everything (tokens, statuses, sizes).  The runner only makes honest results poss
 - it marks itself non-dumpable, so the kernel (same uid) cannot read its memory or fds
   (``/proc/<pid>/mem``, ``/proc/<pid>/fd``), where the later cells' check-in tokens are;
 - the kernel starts through ``--kernel`` (below): OOM-kill score 1000 (killed before the
-  runner, so what ran before a memory bomb is still reported), rlimits on address space (at
-  the memory limit under the sandbox's rlimit mechanism, generous under a cgroup), CPU
-  seconds, file size and core dumps (and processes under the rlimit mechanism);
+  runner, so what ran before a memory bomb is still reported), rlimits on address space
+  (generous: RAM is bounded by the run's cgroup or the parent's ``RssWatch``), CPU seconds,
+  file size and core dumps (and processes under the rlimit mechanism);
 - each cell has a timeout; a timed-out cell is interrupted; a kernel that ignores the
   interrupt is killed and the rest of the notebook is reported as not run;
 - output is capped per cell (bytes, line length) and per notebook before it is stored;
@@ -67,13 +67,11 @@ def kernel_main(argv: list[str]) -> None:
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, fsize)]
     if cpu > 0:
         limits.append((resource.RLIMIT_CPU, cpu))
-    if mem > 0 and rlimit_only:
-        # no cgroup: the address space at the limit itself is the only memory bound (it bounds
-        # address space, not RAM: pandas/pyarrow reserve more than they touch)
-        limits.append((resource.RLIMIT_AS, mem))
-    elif mem > 0:
-        # the cgroup bounds RAM; a generous address-space limit only turns one absurd
-        # allocation into a MemoryError the trainee sees
+    if mem > 0:
+        # RAM is bounded by the run's cgroup, or under rlimit by the parent's RssWatch; a
+        # generous address-space limit (sandbox.AS_HEADROOM) only turns one absurd allocation
+        # into a MemoryError the trainee sees (at the limit itself, pandas/pyarrow, which
+        # reserve more than they touch, could not read a CSV)
         limits.append((resource.RLIMIT_AS, mem + 4 * 1024 * 1024 * 1024))
     if rlimit_only:
         limits.append((resource.RLIMIT_NPROC, 512))  # sandbox.NPROC

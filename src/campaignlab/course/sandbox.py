@@ -30,10 +30,14 @@ printed by ``campaignlab grade check``), the first of these that works here:
   ``campaignlab-grading/run-XXXX`` with ``memory.max``, ``memory.swap.max`` = 0, ``pids.max``
   and ``cpu.max``; the peak comes from ``memory.peak`` (Linux >= 5.19; else ``memory.current``
   is sampled), an OOM kill from ``memory.events``;
-- ``rlimit``: no cgroup to use: every process of the run gets ``RLIMIT_AS`` at the memory limit
-  itself, and the kernel ``RLIMIT_NPROC``.  This bounds *address space*, not RAM: pandas and
-  pyarrow reserve far more address space than they touch, so a notebook can hit the limit well
-  before it uses that much memory.  The peak reported is the largest single process's peak RSS.
+- ``rlimit``: no cgroup to use (a laptop without systemd's delegation, a container): the
+  trusted parent watches the run's resident memory, summed over its processes and sampled every
+  10 ms (``RssWatch``), and past the limit kills the largest process, as a cgroup's OOM killer
+  would (the runner's kernel first); a run may overshoot by what it allocates between two
+  samples.  Every process also gets
+  ``RLIMIT_AS`` at the limit + ``AS_HEADROOM`` (pandas and pyarrow reserve far more address
+  space than they touch, so the address space at the limit itself would fail a plain
+  ``read_csv``) and the kernel ``RLIMIT_NPROC``.  The peak reported is the largest sample.
 
 In every case a run's processes are killed at the end (under cgroups: whatever is left in the
 cgroup, which is then removed), and the wall clock is enforced here by killing the sandbox,
@@ -65,9 +69,12 @@ CGROUP_PARENT = "campaignlab-grading"
 MECHANISMS = ("cgroup v1", "cgroup v2", "rlimit")
 MECHANISM_ENV = "CAMPAIGNLAB_SANDBOX_MECHANISM"  # tells the runner's kernel which one is in force
 NPROC = 512  # RLIMIT_NPROC of the kernel under the rlimit mechanism (runner.kernel_main)
+#: RLIMIT_AS of every process = the memory limit + this (runner.kernel_main uses the same figure):
+#: only turns one absurd allocation into a MemoryError; RAM is bounded by the cgroup or RssWatch
+AS_HEADROOM = 4 * 1024 * 1024 * 1024
 
 # in rlimit mode the sandbox is started through this (trusted, outside the sandbox): bwrap gets
-# RLIMIT_AS at the limit, a hard limit every process of the run inherits; the wrapper is a child
+# RLIMIT_AS at the limit + AS_HEADROOM, a hard limit every process of the run inherits; the wrapper is a child
 # subreaper, so bwrap's init comes back to it when bwrap exits, and reaping everything with
 # wait4() gives the peak RSS of the run's largest process, written to the report fd
 _RLIMIT_EXEC = """\
@@ -133,7 +140,8 @@ class SandboxResult:
     """What came out of one sandboxed run (all of it read by the trusted parent).
 
     ``peak_memory_bytes``: under a cgroup, the peak of the whole run (every process, page cache
-    and ``/tmp`` included); under ``rlimit``, the peak RSS of its largest single process.
+    and ``/tmp`` included); under ``rlimit``, the largest sample of its processes' summed
+    resident memory (``RssWatch``), at least the peak RSS of its largest single process.
     """
 
     stdout: bytes
@@ -270,17 +278,107 @@ class _Run:
         """The sandbox has exited: kill what is left, read the figures, clean up."""
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, through ``/proc/<pid>/task/<tid>/children``."""
+    seen, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        seen.append(pid)
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as f:
+                    todo.extend(int(c) for c in f.read().split())
+            except (OSError, ValueError):
+                pass
+    return seen
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of one process (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _badness(pid: int) -> int:
+    """The kernel's own OOM-kill score of a process (``oom_score_adj`` counted in)."""
+    try:
+        with open(f"/proc/{pid}/oom_score", "rb") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return -1
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+class RssWatch:
+    """The RAM bound where no cgroup is available: a thread of the trusted parent sums the
+    resident memory of a process tree every ``interval`` seconds and, past ``limit`` bytes,
+    kills the process the kernel's OOM killer would pick (the highest ``oom_score``: the
+    runner's kernel, whose ``oom_score_adj`` is 1000, before the runner).
+
+    >>> import subprocess, sys
+    >>> proc = subprocess.Popen([sys.executable, "-c", "b = bytearray(300 * 2**20); input()"],
+    ...                         stdin=subprocess.PIPE)
+    >>> watch = RssWatch(proc.pid, 100 * 2**20).start()
+    >>> proc.wait(timeout=30)
+    -9
+    >>> watch.stop()
+    >>> watch.killed, watch.peak >= 100 * 2**20
+    (True, True)
+    """
+
+    def __init__(self, root: int, limit: int, interval: float = 0.01):
+        self.root, self.limit, self.interval = root, limit, interval
+        self.peak, self.killed = 0, False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> RssWatch:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            sizes = {pid: _rss(pid) for pid in _tree(self.root)}
+            total = sum(sizes.values())
+            self.peak = max(self.peak, total)
+            if total > self.limit:
+                self.killed = True
+                try:
+                    os.kill(max(sizes, key=lambda p: (_badness(p), sizes[p])), 9)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            self._stop.wait(self.interval)
+
+
 class _RlimitRun(_Run):
     def __init__(self, lim: Limits):
         self.lim = lim
         self.report_r, self.report_w = os.pipe()
+        self.watch: RssWatch | None = None
 
     def wrap(self, cmd):
-        return ([sys.executable, "-I", "-S", "-c", _RLIMIT_EXEC, str(self.lim.memory_bytes),
-                 str(self.report_w), *cmd], {}, (self.report_w,))
+        return ([sys.executable, "-I", "-S", "-c", _RLIMIT_EXEC,
+                 str(self.lim.memory_bytes + AS_HEADROOM), str(self.report_w), *cmd], {},
+                (self.report_w,))
 
     def started(self, proc):
         os.close(self.report_w)
+        if proc is not None:
+            self.watch = RssWatch(proc.pid, self.lim.memory_bytes).start()
 
     def kill(self, proc):
         try:
@@ -289,9 +387,14 @@ class _RlimitRun(_Run):
             pass
 
     def finish(self, res):
+        if self.watch is not None:
+            self.watch.stop()
+            res.oom_killed = self.watch.killed
+            res.peak_memory_bytes = self.watch.peak or None
         os.set_blocking(self.report_r, False)
         try:
-            res.peak_memory_bytes = int(os.read(self.report_r, 64).split()[0]) * 1024  # kB
+            largest = int(os.read(self.report_r, 64).split()[0]) * 1024  # kB
+            res.peak_memory_bytes = max(res.peak_memory_bytes or 0, largest)
         except (OSError, ValueError, IndexError):
             pass
         finally:
@@ -427,11 +530,11 @@ class Rlimit:
     def describe(self, lim: Limits) -> str:
         why = " (requested)" if self.requested else f" (no usable cgroup: {self.why})"
         return (
-            f"limits: rlimit{why}: each process may map {lim.memory_mb} MB of address space "
-            f"(RLIMIT_AS) - this bounds address space, not RAM, and pandas/pyarrow reserve far "
-            f"more than they use, so a notebook may fail well before it uses {lim.memory_mb} MB; "
-            f"kernel processes/threads: RLIMIT_NPROC {NPROC} (counted per user); CPU seconds and "
-            f"file size (RLIMIT_CPU, RLIMIT_FSIZE); no CPU quota"
+            f"limits: rlimit{why}: the run's resident memory, summed over its processes and "
+            f"sampled every 10 ms, at most {lim.memory_mb} MB (past it the process the kernel "
+            f"would kill first is killed); address space "
+            f"{lim.memory_mb + AS_HEADROOM // 2**20} MB per process (RLIMIT_AS); kernel processes/threads: RLIMIT_NPROC {NPROC} (counted per user); "
+            f"CPU seconds and file size (RLIMIT_CPU, RLIMIT_FSIZE); no CPU quota"
         )
 
     def new_run(self, lim: Limits) -> _Run:
@@ -725,9 +828,9 @@ class Sandbox:
         extra = sorted(set(info["root"]) - self.expected_root())
         if extra:
             problems.append(f"unexpected folders visible in the sandbox's /: {extra}")
-        if self.mechanism == "rlimit" and info["as"] != self.limits.memory_bytes:
-            problems.append(f"rlimit: the probe's RLIMIT_AS is {info['as']}, not "
-                            f"{self.limits.memory_bytes}")
+        want_as = self.limits.memory_bytes + AS_HEADROOM
+        if self.mechanism == "rlimit" and info["as"] != want_as:
+            problems.append(f"rlimit: the probe's RLIMIT_AS is {info['as']}, not {want_as}")
         if self.mechanism != "rlimit" and res.peak_memory_bytes is None:
             problems.append(f"{self.mechanism}: the run's cgroup reported no memory figures")
         problems += [f"{self.mechanism}: {n}" for n in res.notes]
