@@ -29,8 +29,9 @@ Example (a tiny county):
 >>> from campaignlab.synth.field import build_field, example_people
 >>> people, voters = example_people(400, seed=1)
 >>> tables = build_field(people, voters, np.random.default_rng(7))
->>> sorted(tables)
-['truth/vanid_map.csv', 'van_contact_history.csv']
+>>> sorted(tables)  # doctest: +NORMALIZE_WHITESPACE
+['mobilize_event_attendance.csv', 'truth/fabricated_shifts.csv', 'truth/vanid_map.csv',
+ 'truth/volunteers.csv', 'van_contact_history.csv']
 >>> contacts = tables["van_contact_history.csv"]
 >>> list(contacts.columns[:4])
 ['Voter File VANID', 'StateFileID', 'Date Canvassed', 'Time Canvassed']
