@@ -290,6 +290,10 @@ def build_attendance(
     table = table.assign(_att=(table["attended"] == "True"))
     table = table.sort_values(["timeslot_id", "user_id", "_att"], ascending=[True, True, False], kind="stable")
     table = table.drop_duplicates(["timeslot_id", "user_id"], keep="first")
+    # nobody signs up for a second timeslot on a day they work a shift
+    worked_day = pd.MultiIndex.from_frame(table.loc[table["_att"], ["user_id", "_day"]])
+    clash = pd.MultiIndex.from_frame(table[["user_id", "_day"]]).isin(worked_day) & ~table["_att"].to_numpy()
+    table = table[~clash]
     table = table.sort_values(["_day", "_start", "event_id", "user_id"], kind="stable").reset_index(drop=True)
     ids = rng.permutation(len(table)) + 2_000_001
     table.insert(0, "id", ids.astype(np.int64))
