@@ -586,7 +586,7 @@ def build_field(
         c_prob = np.where(inflated, 0.75, np.where(identical, 0.30, 0.06))
         canv = r_fab.random(len(f_rows)) < c_prob
         result[f_rows] = np.where(canv, R["Canvassed"], R["Not Home"])
-        rosy = np.minimum((r_fab.random(len(f_rows))[:, None] > np.cumsum(FABRICATED_SUPPORT_SHARES)).sum(axis=1), 4)
+        rosy = volunteers.draw_codes(r_fab.random(len(f_rows)), FABRICATED_SUPPORT_SHARES)
         flat = r_fab.integers(0, 5, size=len(f_rows))
         answer = np.where(identical, style["answer"].to_numpy(dtype=np.int64), np.where(inflated, rosy, flat))
         survey_override[f_rows] = np.where(canv, answer, -1)
