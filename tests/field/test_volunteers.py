@@ -69,3 +69,10 @@ def test_signups_needed_rounds_up_and_never_goes_negative():
     assert field.signups_needed(10, 0.5, have=25) == 0
     with pytest.raises(ValueError):
         field.signups_needed(10, 1.0)
+
+
+def test_a_week_the_export_cuts_short_is_missing_not_a_drop_to_zero():
+    s = _signups()
+    monday = field.retention_curves(s, "2026-10-05 23:59")  # the week 10/05-10/11 has one day in the file
+    sunday = field.retention_curves(s, "2026-10-04")
+    pd.testing.assert_frame_equal(monday, sunday)

@@ -159,15 +159,23 @@ def retention_curves(attendance: pd.DataFrame, as_of, *, freq: str = "W", person
     """Share of each first-shift cohort who worked a shift k weeks (``freq`` periods) after their first.
 
     Column 0 is the cohort's size; a week after ``as_of`` has not happened yet, so its cell is
-    missing, not 0 (:func:`campaignlab.digital.cohort_retention`, with shifts for gifts).
+    missing, not 0 (:func:`campaignlab.digital.cohort_retention`, with shifts for gifts). The week
+    ``as_of`` falls in counts only if ``as_of`` is its last day: an export made on a Monday holds one
+    day of that week, and would show every cohort's curve falling to 0 there.
 
     >>> s = pd.DataFrame({"user_id": [1, 1, 2], "attended": ["True"] * 3,
     ...     "timeslot_start": ["2026-09-01 10:00:00", "2026-09-08 10:00:00", "2026-09-02 10:00:00"]})
-    >>> retention_curves(s, "2026-09-10").values.tolist()
+    >>> retention_curves(s, "2026-09-13").values.tolist()    # Sunday: the week of 09/07 is over
     [[2.0, 0.5]]
+    >>> retention_curves(s, "2026-09-10").values.tolist()    # Thursday: that week is not
+    [[2.0, nan]]
     """
     from campaignlab.digital.donors import cohort_retention
 
+    as_of = pd.Timestamp(as_of)
+    period = as_of.to_period(freq)
+    if as_of < period.end_time.floor("D"):  # the period of as_of is not over: the one before is the last
+        as_of = (period - 1).end_time.floor("D")
     w = worked_shifts(attendance, person=person, start=start, attended=attended)
     shifts = pd.DataFrame({"who": w[person].astype("str"), "when": w["start_time"], "one": 1})
     table = cohort_retention(shifts, donor="who", date="when", amount="one", freq=freq, as_of=as_of)
