@@ -32,7 +32,7 @@ progress bar:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -341,30 +341,45 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
     return kept, reports, aside.astype({"action": "str", "step": "str", "reason": "str"})
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, progress: bool = False, chunk: int = 200_000) -> Path:
+def write_csv(frame: pd.DataFrame | Iterable[pd.DataFrame], path: str | Path, *, progress: bool = False,
+              chunk: int = 200_000) -> Path:  # fmt: skip
     """Write ``frame`` as UTF-8 CSV (text quoted, dates as YYYY-MM-DD, blank for missing), in chunks, with a bar.
+
+    ``frame`` may also be the pieces of one table, one after the other (same columns and
+    types): the file is the one their concatenation would give.
 
     >>> import tempfile
     >>> p = write_csv(pd.DataFrame({"d": pd.to_datetime(["2012-03-14", None]), "n": pd.array([1, None], "Int64")}),
     ...               Path(tempfile.mkdtemp()) / "x.csv")
     >>> p.read_text().splitlines()
     ['"d","n"', '"2012-03-14",1', ',']
+    >>> parts = [pd.DataFrame({"n": pd.array([1], "Int64")}), pd.DataFrame({"n": pd.array([None], "Int64")})]
+    >>> write_csv(iter(parts), p).read_text().splitlines()
+    ['"n"', '1', '']
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
     from tqdm import tqdm
 
     path = Path(path)
-    frame = frame.copy(deep=False)
-    for c in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[c].dtype):
-            frame[c] = frame[c].dt.strftime("%Y-%m-%d").astype("str")
-        elif frame[c].dtype == object:
-            frame[c] = frame[c].astype("str")
-    schema = pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False)
-    starts = range(0, max(len(frame), 1), chunk)
-    with pacsv.CSVWriter(path, schema) as writer:
-        for s in tqdm(starts, desc=f"writing {path.name}", unit="chunk", disable=not progress, leave=False):
-            part = pa.Table.from_pandas(frame.iloc[s : s + chunk], schema=schema, preserve_index=False)
-            writer.write_table(part)
+    frames = [frame] if isinstance(frame, pd.DataFrame) else frame
+    writer, schema = None, None
+    try:
+        for f in frames:
+            f = f.copy(deep=False)
+            for c in f.columns:
+                if pd.api.types.is_datetime64_any_dtype(f[c].dtype):
+                    f[c] = f[c].dt.strftime("%Y-%m-%d").astype("str")
+                elif f[c].dtype == object:
+                    f[c] = f[c].astype("str")
+            if writer is None:
+                schema = pa.Schema.from_pandas(f.iloc[:0], preserve_index=False)
+                writer = pacsv.CSVWriter(path, schema)
+            starts = range(0, len(f), chunk)
+            for s in tqdm(starts, desc=f"writing {path.name}", unit="chunk", disable=not progress, leave=False):
+                part = pa.Table.from_pandas(f.iloc[s : s + chunk], schema=schema, preserve_index=False)
+                writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
     return path
