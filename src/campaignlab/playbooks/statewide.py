@@ -85,6 +85,19 @@ def check_statewide(voters: vf.ChunkedFile, lay: Layout, columns: Mapping[str, s
     return roles
 
 
+def _light(report: StepReport) -> StepReport:
+    """The report with its set-aside rows as reasons only, in arrays of their own.
+
+    An empty set-aside frame is a zero-row slice of the step's input: it would keep every column
+    of that input (a whole piece of the file) alive for as long as the report lives.
+    """
+    import dataclasses
+
+    reasons = pd.DataFrame({"reason": pd.array(report.set_aside["reason"].to_numpy(dtype=object), dtype="str")},
+                           index=report.set_aside.index.to_numpy())  # fmt: skip
+    return dataclasses.replace(report, set_aside=reasons)
+
+
 def _merge(parts: Sequence[StepReport], set_aside: pd.DataFrame | None = None, **extra) -> StepReport:
     """One report for a step run piece by piece: counts added up, in the order of the counts."""
 
@@ -159,7 +172,7 @@ def clean_statewide(voters: vf.ChunkedFile, *, work: Path, as_of=None, layout: L
         frame = raw
         for name, step in row_steps:
             frame, report = step(frame)
-            parts[name].append(report)
+            parts[name].append(_light(report))
         frame = frame.assign(_why=pb._changes(frame, raw, name_cols))
         start = int(raw.index[0]) if len(raw) else 0
         _to_parquet(raw, work / f"raw-{start:012d}.parquet")
@@ -173,7 +186,8 @@ def clean_statewide(voters: vf.ChunkedFile, *, work: Path, as_of=None, layout: L
     with tqdm(total=len(file_steps), desc="the whole file", unit="step", disable=not progress, leave=False) as bar:
         for name, step in file_steps:
             bar.set_postfix_str(name)
-            whole, reports[name] = step(whole)
+            whole, report = step(whole)
+            reports[name] = report if name == "resolve_duplicates" else _light(report)  # its rows are its own
             bar.update()
     order = [n for n, _ in steps]
     duplicates = reports["resolve_duplicates"].set_aside
@@ -232,12 +246,14 @@ def write_voter_outputs(cleaned: CleanedStatewide, read_report: StepReport, out:
             for c in _HOUSEHOLD:
                 frame[c] = cleaned.households.loc[frame.index, c]
             ch = frame["_why"].notna().to_numpy()
-            if ch.any():
+            if ch.any():  # to the work folder: a third of a state's records can have a value changed
                 rec = raw_kept[ch].copy()
                 rec.insert(0, "action", "changed")
                 rec.insert(1, "step", "clean_voter_file")
                 rec.insert(2, "reason", frame.loc[ch, "_why"].to_numpy())
-                changed_parts.append(_aside_ready(rec, aside_cols))
+                path = cleaned.work / f"changed-{len(changed_parts):06d}.parquet"
+                _aside_ready(rec, aside_cols).to_parquet(path)
+                changed_parts.append(path)
             yield frame[cleaned.columns]
 
     clean_frames = clean_pieces()
@@ -258,11 +274,19 @@ def write_voter_outputs(cleaned: CleanedStatewide, read_report: StepReport, out:
         rec.insert(2, "reason", reason.to_numpy())
         rec.insert(3, "kept_id", dup["kept_id"].to_numpy())
         pieces.append(_aside_ready(rec, aside_cols))
-    pieces += changed_parts
-    if not pieces:
-        pieces = [_aside_ready(pd.DataFrame(columns=aside_cols), aside_cols)]
-    pb.write_csv(pieces, out / "set_aside_voters.csv")
-    counts = pd.concat([p[["action", "step", "reason"]] for p in pieces], ignore_index=True)
+    tally: list[pd.DataFrame] = []
+
+    def aside_pieces():
+        import pyarrow.parquet as pq
+
+        for p in [*pieces, *changed_parts]:
+            frame = p if isinstance(p, pd.DataFrame) else pq.read_table(p).to_pandas()
+            tally.append(frame[["action", "step", "reason"]])
+            yield frame
+
+    pb.write_csv(_nonempty(aside_pieces(), _aside_ready(pd.DataFrame(columns=aside_cols), aside_cols)),
+                 out / "set_aside_voters.csv")  # fmt: skip
+    counts = pd.concat(tally, ignore_index=True) if tally else pd.DataFrame(columns=["action", "step", "reason"])
     records = {"clean_rows": cleaned.clean_rows, "set_aside_records": int((counts["action"] == "set aside").sum()),
                "changed_records": int((counts["action"] == "changed").sum())}  # fmt: skip
     return counts, records
@@ -291,7 +315,7 @@ def _duckdb(work: Path, memory_limit: str):
 def clean_history_statewide(history: Iterable[pd.DataFrame], read_report: StepReport | None,
                             cleaned: CleanedStatewide, out: Path, *, id: str, voter_id: str,
                             method: str | None = "voting_method", history_columns: Sequence[str],
-                            buckets: int = 16, memory_limit: str = "4GB",
+                            buckets: int = 16, memory_limit: str = "4GB", release=None,
                             progress: bool = False) -> tuple[list[StepReport], pd.DataFrame, dict]:  # fmt: skip
     """The pandas path's ``clean_history`` for a history in pieces; writes ``clean_history.csv`` and
     ``set_aside_history.csv`` in the same order.
@@ -322,6 +346,8 @@ def clean_history_statewide(history: Iterable[pd.DataFrame], read_report: StepRe
         has_merged = "merged_from" in h1.columns
         _to_parquet(h1, work / "merged" / f"part-{i:06d}.parquet")
     r1 = _merge(merges)
+    if release is not None:  # the votes are in the work folder: free the history's text
+        release()
     cols_in = [*history_columns, *(["merged_from"] if has_merged else [])]
     q = lambda c: '"' + c.replace('"', '""') + '"'  # noqa: E731
     merged = (work / "merged" / "*.parquet").as_posix()
