@@ -324,7 +324,8 @@ def clean_history_statewide(history: Iterable[pd.DataFrame], read_report: StepRe
     (``merge_duplicate_votes``); DuckDB then puts each voter's votes in one of ``buckets``
     buckets (hash of the voter ID), so ``dedupe_history`` and ``pivot_history`` see all the
     votes of a voter at once, one bucket at a time; DuckDB writes the outputs back in the
-    history's order.
+    history's order. ``release`` (e.g. ``ChunkedFile.release``) is called once every piece
+    is in the work folder.
 
     Returns ``(reports, counts by action, step and reason, counts of rows)``.
     """
