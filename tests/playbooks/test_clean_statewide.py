@@ -15,7 +15,11 @@ import json
 
 import pytest
 from playbook_runs import execute  # tests/
-from voterfile.conftest import NC_HEADER, ROWS, LayoutFiles  # small files in every layout (tests/voterfile)
+from voterfile.conftest import (  # small files in every layout (tests/voterfile)
+    NC_HEADER,
+    ROWS,
+    LayoutFiles,
+)
 
 from campaignlab.playbooks.statewide import choose_engine
 

@@ -330,7 +330,6 @@ def clean_history_statewide(history: Iterable[pd.DataFrame], read_report: StepRe
     Returns ``(reports, counts by action, step and reason, counts of rows)``.
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
     from tqdm import tqdm
 
     work = cleaned.work / "history"

@@ -54,7 +54,12 @@ from campaignlab.voterfile.linkage import LinkResult, link_list
 from campaignlab.voterfile.matching import match_list
 from campaignlab.voterfile.names import matching_key, normalize_names
 from campaignlab.voterfile.phones import flag_shared_phones, normalize_phone
-from campaignlab.voterfile.read import ChunkedFile, read_in_chunks, read_vote_history, read_voter_file
+from campaignlab.voterfile.read import (
+    ChunkedFile,
+    read_in_chunks,
+    read_vote_history,
+    read_voter_file,
+)
 from campaignlab.voterfile.report import (
     MissingColumnsError,
     StepReport,
