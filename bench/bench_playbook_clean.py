@@ -138,9 +138,9 @@ def main() -> None:
             (a, (ta, ma, oa)), (b, (tb, mb, ob)) = runs.items()
             print(f"\n{b} / {a} at {rows:,} voters, side by side in this run: time x{tb / ta:.2f}, "
                   f"peak memory x{mb / ma:.2f}")  # fmt: skip
-            names = sorted(p.name for p in oa.iterdir() if p.suffix == ".csv")
+            names = sorted(p.name for p in oa.iterdir() if p.suffix in (".csv", ".json"))
             same = [n for n in names if filecmp.cmp(oa / n, ob / n, shallow=False)]
-            print(f"  the same bytes in {len(same)} of {len(names)} CSV files"
+            print(f"  the same bytes in {len(same)} of {len(names)} output files (CSV and JSON)"
                   + ("" if len(same) == len(names) else f" (different: {sorted(set(names) - set(same))})"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,9 +3,8 @@
 Each case runs the playbook twice through papermill, ``engine="pandas"`` and ``engine="duckdb"``
 with pieces of a few rows (so every file is cut into many pieces, the duplicates and a voter's
 votes fall in different pieces, and DuckDB's buckets are mostly empty), and compares what they
-wrote: every CSV byte for byte, the reconciliation JSON as data (within a step, the counts of a
-file in pieces may be listed in another order). Bad input stops both at the first cell with the
-same error.
+wrote: every CSV and the reconciliation JSON, byte for byte. Bad input stops both at the first
+cell with the same error.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from voterfile.conftest import (  # small files in every layout (tests/voterfile
 
 from campaignlab.playbooks.statewide import choose_engine
 
-CSVS = ["clean_voters.csv", "set_aside_voters.csv", "reconciliation.csv"]
+CSVS = ["clean_voters.csv", "set_aside_voters.csv", "reconciliation.csv", "reconciliation.json"]
 HISTORY_CSVS = ["clean_history.csv", "set_aside_history.csv"]
 
 
@@ -42,8 +41,7 @@ def both_engines(tmp_path, *, history: bool = False, chunk_rows: int = 2, **para
     assert {p.name for p in pandas.iterdir()} == {p.name for p in duckdb.iterdir()}, "not the same files"
     for name in CSVS + (HISTORY_CSVS if history else []):
         assert filecmp.cmp(pandas / name, duckdb / name, shallow=False), f"{name} differs between the engines"
-    a, b = (json.loads((r / "reconciliation.json").read_text()) for r in (pandas, duckdb))
-    assert a == b, "the reconciliation JSON differs between the engines"
+    a = json.loads((pandas / "reconciliation.json").read_text())
     assert "engine: duckdb" in runs["duckdb"].output_text()
     assert not (duckdb / ".work").exists(), "the work folder was left behind"
     return a

@@ -245,12 +245,15 @@ def reconciliation(reports: Sequence[StepReport], *, file: str) -> pd.DataFrame:
 
 
 def reconciliation_json(chains: Mapping[str, Sequence[StepReport]], outputs: Mapping[str, Mapping]) -> dict:
-    """The reconciliation as a JSON-ready dict: every step's counts, reasons, changes and flags,
-    and per file the totals (rows in the input = rows in the clean output + rows set aside)."""
+    """The reconciliation as a JSON-ready dict: every step's counts, reasons, changes and flags
+    (most frequent first), and per file the totals (rows in the input = rows in the clean
+    output + rows set aside)."""
     out: dict = {"files": {}}
+    most = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731 (ties by name)
     for name, reports in chains.items():
         steps = [{"step": r.step, "rows_in": r.rows_in, "rows_kept": r.rows_kept, "rows_set_aside": r.rows_set_aside,
-                  "rows_out": r.rows_out, "set_aside": r.reasons, "changed": r.changes, "flagged": r.flags,
+                  "rows_out": r.rows_out, "set_aside": most(r.reasons), "changed": most(r.changes),
+                  "flagged": most(r.flags),
                   "notes": list(r.notes), **({"layout": r.layout} if r.layout else {})} for r in reports]  # fmt: skip
         total_aside = sum(r.rows_set_aside for r in reports)
         first, last = reports[0], reports[-1]
