@@ -228,7 +228,6 @@ def write_voter_outputs(cleaned: CleanedStatewide, read_report: StepReport, out:
     aside_cols = ["action", "step", "reason", "kept_id", "line", "raw_line", *cleaned.raw_columns]
     dups, changed_parts = [], []
     dup = cleaned.duplicates
-    clean_frames = []
 
     def clean_pieces():
         for raw, frame, whole in tqdm(_clean_pieces(cleaned), total=len(cleaned.pieces), desc="writing the clean file",
@@ -256,8 +255,7 @@ def write_voter_outputs(cleaned: CleanedStatewide, read_report: StepReport, out:
                 changed_parts.append(path)
             yield frame[cleaned.columns]
 
-    clean_frames = clean_pieces()
-    pb.write_csv(clean_frames, out / "clean_voters.csv")
+    pb.write_csv(clean_pieces(), out / "clean_voters.csv")
     pieces: list[pd.DataFrame] = []
     if read_report is not None and read_report.rows_set_aside:
         a = read_report.set_aside
