@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
+from collections.abc import Sequence
 
 import pytest
 from playbook_runs import execute  # tests/
@@ -33,8 +35,9 @@ def layout_files(tmp_path) -> LayoutFiles:
     return LayoutFiles(folder)
 
 
-def both_engines(tmp_path, *, history: bool = False, chunk_rows: int = 2, **params) -> dict:
-    """Run both engines on the same input; assert their files are the same; return the JSON."""
+def both_engines(tmp_path, *, history: bool = False, chunk_rows: int = 2, bars: Sequence[str] = (), **params) -> dict:
+    """Run both engines on the same input; assert their files are the same (and the duckdb run's progress
+    ``bars`` are shown); return the JSON."""
     runs = {e: execute("clean-voter-file", tmp_path, e, False, engine=e, chunk_rows=chunk_rows, **params)
             for e in ("pandas", "duckdb")}  # fmt: skip
     pandas, duckdb = runs["pandas"].out, runs["duckdb"].out
@@ -42,7 +45,10 @@ def both_engines(tmp_path, *, history: bool = False, chunk_rows: int = 2, **para
     for name in CSVS + (HISTORY_CSVS if history else []):
         assert filecmp.cmp(pandas / name, duckdb / name, shallow=False), f"{name} differs between the engines"
     a = json.loads((pandas / "reconciliation.json").read_text())
-    assert "engine: duckdb" in runs["duckdb"].output_text()
+    text = runs["duckdb"].output_text()
+    assert "engine: duckdb" in text
+    for bar in bars:
+        assert re.search(rf"{re.escape(bar)}:\s+\d+%\|", text), f"no progress bar for {bar}"
     assert not (duckdb / ".work").exists(), "the work folder was left behind"
     return a
 
@@ -54,8 +60,9 @@ def test_each_layout_gives_the_same_files(tmp_path, layout_files, maker):
 
 
 def test_nc_file_and_its_history_give_the_same_files(tmp_path, layout_files):
-    summary = both_engines(tmp_path, history=True, voter_file=layout_files.ncvoter(),
-                           history_file=layout_files.ncvhis(), as_of="2026-09-12")  # fmt: skip
+    bars = ["cleaning, piece by piece", "the whole file", "writing the clean file", "history: dedupe by voter"]
+    summary = both_engines(tmp_path, history=True, voter_file=layout_files.ncvoter(), history_file=layout_files.ncvhis(),
+                           as_of="2026-09-12", progress=True, bars=bars)  # fmt: skip
     changed = summary["files"]["history"]["steps"][1]["changed"]
     assert changed == {"vote of a duplicate registration credited to the one kept": 2}
 
