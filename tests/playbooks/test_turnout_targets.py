@@ -276,6 +276,43 @@ def test_any_other_layout_with_a_column_map_race_when_asked_and_a_back_test_on_h
     assert "RACE" in walk.columns and set(walk.columns) - WALK_COLUMNS == {"RACE"}
 
 
+def test_a_van_export_with_the_state_id_mapped_scores_as_the_state_file_does(run_targets, tmp_path, county_sample):
+    """A VAN export has ages, not birth years, and VAN's own IDs: mapped to its StateFileID, the state's history fits."""
+    voters, history = county_sample
+    voters = voters[voters["status_cd"].isin(["A", "S", "I"])]  # VAN holds the voters who can vote
+    age = 2026 - pd.to_numeric(voters["birth_year"])  # at the export's day (its name: 2026-09-12), after the birthday
+    van = pd.DataFrame({
+        "Voter File VANID": (100_000 + np.arange(len(voters))).astype(str), "StateFileID": voters["ncid"].to_numpy(),
+        "FirstName": voters["first_name"].to_numpy(), "MiddleName": voters["middle_name"].to_numpy(),
+        "LastName": voters["last_name"].to_numpy(), "Suffix": voters["name_suffix_lbl"].to_numpy(),
+        "Sex": voters["gender_code"].to_numpy(), "Party": voters["party_cd"].to_numpy(), "Age": age.to_numpy(),
+        "vAddress": voters["res_street_address"].to_numpy(), "City": voters["res_city_desc"].to_numpy(),
+        "State": "CB", "Zip5": voters["zip_code"].str[:5].to_numpy(), "Pref Phone ": None, "Cell Phone": None,
+        "PrecinctName": voters["precinct_abbrv"].to_numpy(), "DateReg": voters["registr_dt"].to_numpy()})  # fmt: skip
+    van.to_csv(tmp_path / "MyVoters_20260912.csv", index=False)
+    # the same people as a state file with birth years and no status (VAN has none)
+    state = van.drop(columns=["Voter File VANID", "Age"]).assign(YOB=voters["birth_year"].to_numpy())
+    state.to_csv(tmp_path / "state_file.csv", index=False)
+    history.to_csv(tmp_path / "history.csv", index=False)
+    hist = {"id": "ncid", "election": "election_lbl", "desc": "election_desc"}
+    run = run_targets("van", voter_file=tmp_path / "MyVoters_20260912.csv", columns={"id": "StateFileID"},
+                      history_file=tmp_path / "history.csv", history_columns=hist, election="2026-11-03")
+    check_run(run, len(van))
+    assert "VAN export" in run.output_text() and "age = Age" in run.output_text()
+    columns = {"id": "StateFileID", "first": "FirstName", "last": "LastName", "registration_date": "DateReg",
+               "birth_year": "YOB", "party": "Party", "gender": "Sex", "precinct": "PrecinctName",
+               "address": "vAddress", "city": "City", "zip": "Zip5"}  # fmt: skip
+    ref = run_targets("state", voter_file=tmp_path / "state_file.csv", layout="delimited", columns=columns,
+                      history_file=tmp_path / "history.csv", history_columns=hist, election="2026-11-03")
+    a, b = (r.csv("scores.csv").set_index("voter_id")["turnout_score"].astype(float) for r in (run, ref))
+    assert sorted(a.index) == sorted(b.index) and set(a.index) <= set(voters["ncid"])
+    assert np.allclose(a.sort_index(), b.sort_index()), "the age gave other birth years than the state file's"
+    # without the map, VAN's own IDs are not the history's: the first cell says the two files do not go together
+    bad = run_targets("bad", expect_error=True, voter_file=tmp_path / "MyVoters_20260912.csv",
+                      history_file=tmp_path / "history.csv", history_columns=hist, election="2026-11-03")
+    assert "do not go together" in bad.error()[1]["evalue"]
+
+
 def test_the_clean_files_of_clean_voter_file_are_a_voter_file_and_history_to_target(run_targets, tmp_path):
     """The documented chain: clean-voter-file first (one registration per person), then turnout-targets on its files."""
     from campaignlab.playbooks import run_playbook

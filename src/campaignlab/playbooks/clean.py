@@ -32,7 +32,7 @@ progress bar:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -245,12 +245,15 @@ def reconciliation(reports: Sequence[StepReport], *, file: str) -> pd.DataFrame:
 
 
 def reconciliation_json(chains: Mapping[str, Sequence[StepReport]], outputs: Mapping[str, Mapping]) -> dict:
-    """The reconciliation as a JSON-ready dict: every step's counts, reasons, changes and flags,
-    and per file the totals (rows in the input = rows in the clean output + rows set aside)."""
+    """The reconciliation as a JSON-ready dict: every step's counts, reasons, changes and flags
+    (most frequent first), and per file the totals (rows in the input = rows in the clean
+    output + rows set aside)."""
     out: dict = {"files": {}}
+    most = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731 (ties by name)
     for name, reports in chains.items():
         steps = [{"step": r.step, "rows_in": r.rows_in, "rows_kept": r.rows_kept, "rows_set_aside": r.rows_set_aside,
-                  "rows_out": r.rows_out, "set_aside": r.reasons, "changed": r.changes, "flagged": r.flags,
+                  "rows_out": r.rows_out, "set_aside": most(r.reasons), "changed": most(r.changes),
+                  "flagged": most(r.flags),
                   "notes": list(r.notes), **({"layout": r.layout} if r.layout else {})} for r in reports]  # fmt: skip
         total_aside = sum(r.rows_set_aside for r in reports)
         first, last = reports[0], reports[-1]
@@ -341,30 +344,45 @@ def clean_history(history: pd.DataFrame, read_report: StepReport | None, clean: 
     return kept, reports, aside.astype({"action": "str", "step": "str", "reason": "str"})
 
 
-def write_csv(frame: pd.DataFrame, path: str | Path, *, progress: bool = False, chunk: int = 200_000) -> Path:
+def write_csv(frame: pd.DataFrame | Iterable[pd.DataFrame], path: str | Path, *, progress: bool = False,
+              chunk: int = 200_000) -> Path:  # fmt: skip
     """Write ``frame`` as UTF-8 CSV (text quoted, dates as YYYY-MM-DD, blank for missing), in chunks, with a bar.
+
+    ``frame`` may also be the pieces of one table, one after the other (same columns and
+    types): the file is the one their concatenation would give.
 
     >>> import tempfile
     >>> p = write_csv(pd.DataFrame({"d": pd.to_datetime(["2012-03-14", None]), "n": pd.array([1, None], "Int64")}),
     ...               Path(tempfile.mkdtemp()) / "x.csv")
     >>> p.read_text().splitlines()
     ['"d","n"', '"2012-03-14",1', ',']
+    >>> parts = [pd.DataFrame({"n": pd.array([1], "Int64")}), pd.DataFrame({"n": pd.array([None], "Int64")})]
+    >>> write_csv(iter(parts), p).read_text().splitlines()
+    ['"n"', '1', '']
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
     from tqdm import tqdm
 
     path = Path(path)
-    frame = frame.copy(deep=False)
-    for c in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[c].dtype):
-            frame[c] = frame[c].dt.strftime("%Y-%m-%d").astype("str")
-        elif frame[c].dtype == object:
-            frame[c] = frame[c].astype("str")
-    schema = pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False)
-    starts = range(0, max(len(frame), 1), chunk)
-    with pacsv.CSVWriter(path, schema) as writer:
-        for s in tqdm(starts, desc=f"writing {path.name}", unit="chunk", disable=not progress, leave=False):
-            part = pa.Table.from_pandas(frame.iloc[s : s + chunk], schema=schema, preserve_index=False)
-            writer.write_table(part)
+    frames = [frame] if isinstance(frame, pd.DataFrame) else frame
+    writer, schema = None, None
+    try:
+        for f in frames:
+            f = f.copy(deep=False)
+            for c in f.columns:
+                if pd.api.types.is_datetime64_any_dtype(f[c].dtype):
+                    f[c] = f[c].dt.strftime("%Y-%m-%d").astype("str")
+                elif f[c].dtype == object:
+                    f[c] = f[c].astype("str")
+            if writer is None:
+                schema = pa.Schema.from_pandas(f.iloc[:0], preserve_index=False)
+                writer = pacsv.CSVWriter(path, schema)
+            starts = range(0, len(f), chunk)
+            for s in tqdm(starts, desc=f"writing {path.name}", unit="chunk", disable=not progress, leave=False):
+                part = pa.Table.from_pandas(f.iloc[s : s + chunk], schema=schema, preserve_index=False)
+                writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
     return path

@@ -42,7 +42,7 @@ __all__ = ["TARGET_ROLES", "REQUIRED", "target_roles", "standard_voters", "stand
 
 #: The roles the playbook reads from a voter file (the toolkit's voter-file roles, and three more).
 TARGET_ROLES = ("id", "first", "middle", "last", "suffix", "address", "city", "zip", "registration_date",
-                "birth_year", "status", "party", "gender", "precinct", "municipality", "confidential",
+                "birth_year", "age", "status", "party", "gender", "precinct", "municipality", "confidential",
                 "race")  # fmt: skip
 #: Roles the model and the walk lists cannot do without.
 REQUIRED = ("id", "registration_date", "birth_year", "precinct", "address")
@@ -52,7 +52,7 @@ _EXTRA = {
                 "municipality": "municipality_abbrv", "confidential": "confidential_ind",
                 "race": ["race_code", "ethnic_code"]},
     "ohio": {"party": "PARTY_AFFILIATION", "precinct": "PRECINCT_CODE", "race": []},
-    "van": {"party": "Party", "precinct": "PrecinctName", "race": []},
+    "van": {"party": "Party", "precinct": "PrecinctName", "age": "Age", "race": []},
 }  # fmt: skip
 _EXTRA["ncvoter_2021"] = _EXTRA["ncvoter"]
 #: Status words -> the NC codes ``eligible_at`` reads (R removed and D denied cannot vote, I inactive can).
@@ -122,7 +122,7 @@ def target_roles(voters: pd.DataFrame, layout: str = "auto", columns: Mapping[st
         raise PlaybookError(f"{source}: no column {', '.join(absent)}. Its columns: {list(voters.columns)}; "
                             "fix columns (null for a column the file lacks)")  # fmt: skip
     roles = {r: (c if r == "race" or c in voters.columns else None) for r, c in roles.items()}
-    need = [r for r in REQUIRED if not roles.get(r)]
+    need = [r for r in REQUIRED if not roles.get(r) and not (r == "birth_year" and roles.get("age"))]
     if need:
         wanted = [c for r in need for c in [lay.roles.get(r) or _EXTRA.get(lay.name, {}).get(r) or r]]
         hint = suggest_column_map(wanted, list(voters.columns))
@@ -142,7 +142,8 @@ def standard_voters(voters: pd.DataFrame, roles: Mapping[str, object], *, date_f
     """The columns the targeting steps take, under fixed names (a new frame; ``voters`` is not modified).
 
     ``voter_id``, ``registration_date`` (a date; placeholders such as 01/01/1900 and unreadable
-    dates are missing), ``birth_year`` (a number, from a year or a full birth date), ``status``
+    dates are missing), ``birth_year`` (a number, from a year or a full birth date; without one,
+    from an ``age`` at the file's date, which may be one year late), ``status``
     (NC codes: Ohio's ``CONFIRMATION`` is ``I``, ``REMOVED`` is ``R``), ``party``, ``gender``,
     ``precinct`` (``UNKNOWN`` where the file has no such column), and ``municipality`` (blank
     outside every municipality; only when the file has one). The index is the file's.
@@ -165,7 +166,11 @@ def standard_voters(voters: pd.DataFrame, roles: Mapping[str, object], *, date_f
         parsed, _ = vf.parse_registration_dates(voters[[reg_col]].astype("str"), column=reg_col, format=fmt,
                                                 birth_year=None)  # fmt: skip
         work["registration_date"] = parsed["registration_date"].to_numpy()
-    years, _ = birth_years(voters[roles["birth_year"]])
+    if roles.get("birth_year"):
+        years, _ = birth_years(voters[roles["birth_year"]])
+    else:  # an age at the file's date (VAN's "Age"): the birth year, or the year after it (birthday not yet past)
+        day = pd.Timestamp(voters.attrs.get("file_date") or pd.Timestamp.today())
+        years = day.year - pd.to_numeric(voters[roles["age"]].astype("str").str.strip(), errors="coerce")
     work["birth_year"] = pd.to_numeric(years, errors="coerce").astype("float64").to_numpy()
     work["status"] = _status_codes(voters[roles["status"]]) if roles.get("status") else "A"
     for role in ("party", "gender", "precinct"):

@@ -54,7 +54,12 @@ from campaignlab.voterfile.linkage import LinkResult, link_list
 from campaignlab.voterfile.matching import match_list
 from campaignlab.voterfile.names import matching_key, normalize_names
 from campaignlab.voterfile.phones import flag_shared_phones, normalize_phone
-from campaignlab.voterfile.read import read_vote_history, read_voter_file
+from campaignlab.voterfile.read import (
+    ChunkedFile,
+    read_in_chunks,
+    read_vote_history,
+    read_voter_file,
+)
 from campaignlab.voterfile.report import (
     MissingColumnsError,
     StepReport,
@@ -74,6 +79,8 @@ __all__ = [
     "detect_layout",
     "read_voter_file",
     "read_vote_history",
+    "read_in_chunks",
+    "ChunkedFile",
     "normalize_names",
     "matching_key",
     "parse_registration_dates",
@@ -94,6 +101,8 @@ __all__ = [
     "voted_k_of_n",
     "walk_order",
     "clean_voter_file",
+    "cleaning_steps",
+    "ROW_STEPS",
 ]
 
 
@@ -127,6 +136,55 @@ def _check_roles(voters: pd.DataFrame, lay: Layout, roles: Mapping[str, str | No
         "(role -> your column; None for one your file lacks).",
         missing,
     )
+
+
+#: The steps of ``clean_voter_file`` that look at one row at a time: they can run on a file piece by piece.
+ROW_STEPS = ("normalize_names", "parse_registration_dates", "normalize_zip", "normalize_phone", "normalize_address")
+
+
+def cleaning_steps(voters: pd.DataFrame, *, as_of=None, layout: str | Layout | None = None,
+                   columns: Mapping[str, str | None] | None = None, dedupe: str = "rules"):  # fmt: skip
+    """The chain ``clean_voter_file`` runs, as ``([(step name, function of a frame)], roles)``.
+
+    ``voters`` may be the first piece of a file (:func:`read_in_chunks`): only its columns and
+    ``attrs`` are used. The steps in :data:`ROW_STEPS` need one row at a time; the others
+    (shared phones, duplicates, households) need the whole file.
+
+    >>> v = pd.DataFrame(columns=list(LAYOUTS["ncvoter"].roles.values()))
+    >>> [name for name, _ in cleaning_steps(v, as_of="2026-09-12")[0]][-3:]
+    ['flag_duplicate_registrations', 'resolve_duplicates', 'assign_households']
+    """
+    lay = _voter_layout(voters, layout)
+    if lay.kind != "voter file" and not columns:
+        raise ValueError(f"clean_voter_file: this is {'an' if lay.title[0] in 'AEIOU' else 'a'} {lay.title}, "
+                         f"not a voter file: use {lay.next_step}, or map its columns with columns=")  # fmt: skip
+    roles = {**(lay.roles if lay.kind == "voter file" else {}), **dict(columns or {})}
+    roles.pop("city", None)
+    _check_roles(voters, lay, roles)
+    r = {k: roles.get(k) for k in ROLE_STEPS}
+    as_of = as_of if as_of is not None else voters.attrs.get("file_date")
+    year = None if as_of is None else pd.Timestamp(as_of).year
+    steps = [
+        ("normalize_names", lambda f: normalize_names(f, first=r["first"], middle=r["middle"], last=r["last"],
+                                                      suffix=r["suffix"])),
+        ("parse_registration_dates", lambda f: parse_registration_dates(
+            f, column=r["registration_date"], format=lay.date_format, as_of=as_of, birth_year=r["birth_year"])),
+        ("normalize_zip", lambda f: normalize_zip(f, column=r["zip"])),
+    ]
+    if r["phone"] is not None:
+        steps += [("normalize_phone", lambda f: normalize_phone(f, column=r["phone"])),
+                  ("flag_shared_phones", lambda f: flag_shared_phones(f))]
+    steps += [
+        ("normalize_address", lambda f: normalize_address(f, column=r["address"])),
+        ("flag_duplicate_registrations", lambda f: flag_duplicate_registrations(
+            f, id=r["id"], first=r["first"], middle=r["middle"], last=r["last"], suffix=r["suffix"],
+            birth_year=r["birth_year"], gender=r["gender"], address="address_std", zip="zip5",
+            phone="phone" if r["phone"] is not None else None, as_of_year=year, method=dedupe)),
+        ("resolve_duplicates", lambda f: resolve_duplicates(f, id=r["id"], date="registration_date",
+                                                            status=r["status"])),
+        ("assign_households", lambda f: assign_households(f)),
+    ]
+    return steps, r
 
 
 def clean_voter_file(
@@ -173,33 +231,7 @@ def clean_voter_file(
     """
     if not isinstance(voters, pd.DataFrame):
         raise TypeError(f"clean_voter_file: expected a pandas DataFrame, got {type(voters).__name__}")
-    lay = _voter_layout(voters, layout)
-    if lay.kind != "voter file" and not columns:
-        raise ValueError(f"clean_voter_file: this is {'an' if lay.title[0] in 'AEIOU' else 'a'} {lay.title}, "
-                         f"not a voter file: use {lay.next_step}, or map its columns with columns=")  # fmt: skip
-    roles = {**(lay.roles if lay.kind == "voter file" else {}), **dict(columns or {})}
-    roles.pop("city", None)
-    _check_roles(voters, lay, roles)
-    r = {k: roles.get(k) for k in ROLE_STEPS}
-    as_of = as_of if as_of is not None else voters.attrs.get("file_date")
-    year = None if as_of is None else pd.Timestamp(as_of).year
-    steps = [
-        lambda f: normalize_names(f, first=r["first"], middle=r["middle"], last=r["last"], suffix=r["suffix"]),
-        lambda f: parse_registration_dates(f, column=r["registration_date"], format=lay.date_format, as_of=as_of,
-                                           birth_year=r["birth_year"]),
-        lambda f: normalize_zip(f, column=r["zip"]),
-    ]
-    if r["phone"] is not None:
-        steps += [lambda f: normalize_phone(f, column=r["phone"]), lambda f: flag_shared_phones(f)]
-    steps += [
-        lambda f: normalize_address(f, column=r["address"]),
-        lambda f: flag_duplicate_registrations(
-            f, id=r["id"], first=r["first"], middle=r["middle"], last=r["last"], suffix=r["suffix"],
-            birth_year=r["birth_year"], gender=r["gender"], address="address_std", zip="zip5",
-            phone="phone" if r["phone"] is not None else None, as_of_year=year, method=dedupe),
-        lambda f: resolve_duplicates(f, id=r["id"], date="registration_date", status=r["status"]),
-        lambda f: assign_households(f),
-    ]
+    steps = [fn for _, fn in cleaning_steps(voters, as_of=as_of, layout=layout, columns=columns, dedupe=dedupe)[0]]
     if progress is None:  # a bar where someone watches (a terminal, a notebook), never in logs
         progress = len(voters) >= 200_000 and (sys.stderr.isatty() or "ipykernel" in sys.modules)
     bar = None

@@ -50,7 +50,7 @@ import pyarrow.csv as pacsv
 from campaignlab.voterfile.layouts import LAYOUTS, Layout, detect_layout, suggest_column_map
 from campaignlab.voterfile.report import MissingColumnsError, StepReport, VoterFileError
 
-__all__ = ["read_voter_file", "read_vote_history", "NCVOTER_REQUIRED", "NCVHIS_REQUIRED", "LAYOUTS"]
+__all__ = ["read_voter_file", "read_vote_history", "read_in_chunks", "ChunkedFile", "NCVOTER_REQUIRED", "NCVHIS_REQUIRED", "LAYOUTS"]
 
 #: Columns the toolkit's NC defaults rely on (the layouts in ``layouts.py`` name them all).
 NCVOTER_REQUIRED = list(LAYOUTS["ncvoter"].required_columns())
@@ -303,7 +303,8 @@ def _missing_error(step: str, path: Path, lay: Layout, needed: Mapping[str, Sequ
 
 
 def _read(path, *, step: str, layout, sep: str | None, columns: Mapping[str, str] | None,
-          required: Sequence[str] | None, usecols: Sequence[str] | None, encoding: str) -> tuple[pd.DataFrame, StepReport]:  # fmt: skip
+          required: Sequence[str] | None, usecols: Sequence[str] | None, encoding: str,
+          chunk_rows: int | None = None) -> tuple[pd.DataFrame, StepReport]:  # fmt: skip
     path = Path(path)
     if isinstance(layout, str) and layout != "auto" and layout not in LAYOUTS:
         _resolve_layout(step, path, layout, [], "")  # raises: unknown layout
@@ -377,20 +378,18 @@ def _read(path, *, step: str, layout, sep: str | None, columns: Mapping[str, str
     for b in bad:
         if last_no is not None and b["line"] == last_no and b["reason"].startswith("wrong field count"):
             b["reason"] = b["reason"] + ": truncated last line?"
-    cols = {}
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        col = pc.utf8_trim_whitespace(col)  # strip fixed-width padding, make blank text missing
-        cols[name] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
-    frame = pa.table(cols, schema=pa.schema([(n, pa.string()) for n in table.column_names])).combine_chunks()
-    frame = frame.to_pandas()  # one chunk per column: fast take/filter later
+    frame = None if chunk_rows else _tidy(table).to_pandas()  # one chunk per column: fast take/filter later
+    file_columns = table.column_names
     if columns:
         # "Pref Phone " (VAN, trailing space) also matches "Pref Phone", and the other way round
-        stripped = {c.strip(): c for c in frame.columns}
-        columns = {(k if k in frame.columns else stripped.get(k.strip(), k)): v for k, v in columns.items()}
-        unknown = [c for c in columns if c not in frame.columns]
+        stripped = {c.strip(): c for c in file_columns}
+        columns = {(k if k in file_columns else stripped.get(k.strip(), k)): v for k, v in columns.items()}
+        unknown = [c for c in columns if c not in file_columns]
         if unknown:
             raise MissingColumnsError(f"{step}: columns= maps {unknown}, which are not in the file header of {path} "
                                       f"(it starts {names[:12]}): use the file's own column names as keys")  # fmt: skip
+    renamed = [columns.get(c, c) for c in file_columns]
+    if frame is not None and columns:
         frame = frame.rename(columns=columns)
     if required is not None:
         needed = {c: ("required=",) for c in required}
@@ -398,12 +397,12 @@ def _read(path, *, step: str, layout, sep: str | None, columns: Mapping[str, str
         needed = {}
     else:
         needed = lay.required_columns()
-    error = _missing_error(step, path, lay, needed, frame.columns, names, bool(columns))
+    error = _missing_error(step, path, lay, needed, renamed, names, bool(columns))
     if error is not None:
         raise error
     aside = pd.DataFrame(bad, columns=["line", "fields", "raw", "reason"]).astype({"raw": "str", "reason": "str"})
     aside["line"] = pd.array(aside["line"], dtype="Int64")  # 1-based file lines (header = line 1)
-    if not len(frame) and not len(aside):
+    if not table.num_rows and not len(aside):
         notes.append("the file has a header but no rows")
     changes = {}
     details = {}
@@ -413,10 +412,70 @@ def _read(path, *, step: str, layout, sep: str | None, columns: Mapping[str, str
         changes[f"line not UTF-8: decoded as {'/'.join(sorted({r['encoding'] for r in reencoded}))}"] = len(lines)
         notes.append(f"{len(lines)} line(s) were not UTF-8 and were decoded one by one as cp1252/Latin-1: line {shown}")
         details["reencoded_lines"] = pd.DataFrame(reencoded).astype({"encoding": "str", "text": "str"})
-    frame.attrs = {"source": str(path), "layout": lay.name, "file_date": _file_date(path)}
-    report = StepReport(step, rows_in=len(frame) + len(aside), rows_kept=len(frame), set_aside=aside,
+    attrs = {"source": str(path), "layout": lay.name, "file_date": _file_date(path)}
+    report = StepReport(step, rows_in=table.num_rows + len(aside), rows_kept=table.num_rows, set_aside=aside,
                         changes=changes, details=details, layout=lay.title, notes=notes)  # fmt: skip
+    if chunk_rows:
+        return ChunkedFile(table.rename_columns(renamed), attrs, chunk_rows), report
+    frame.attrs = attrs
     return frame, report
+
+
+def _tidy(table: pa.Table) -> pa.Table:
+    """Every column trimmed (fixed-width padding) with blank text made missing, one chunk per column."""
+    cols = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        col = pc.utf8_trim_whitespace(col)  # strip fixed-width padding, make blank text missing
+        cols[name] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    return pa.table(cols, schema=pa.schema([(n, pa.string()) for n in table.column_names])).combine_chunks()
+
+
+class ChunkedFile:
+    """A file read once, handed out in pieces of ``chunk_rows`` rows (a statewide file's pandas copy would not fit).
+
+    Each piece is what :func:`read_voter_file` returns for those rows: the same text columns,
+    renamed by ``columns=``, with its row numbers in the whole file as its index (``attrs`` too).
+    The file's text stays in memory once, in Arrow; only one piece at a time becomes pandas.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "h.txt"
+    >>> _ = f.write_text("ncid\\telection_lbl\\telection_desc\\tvoting_method\\n"
+    ...                  + "AL1\\t11/08/2016\\t11/08/2016 GENERAL\\tIN-PERSON  \\n" * 3)
+    >>> h, r = read_in_chunks(f, chunk_rows=2)
+    >>> [c.index.tolist() for c in h.chunks()], h.column("voting_method").tolist(), len(h)
+    ([[0, 1], [2]], ['IN-PERSON', 'IN-PERSON', 'IN-PERSON'], 3)
+    """
+
+    def __init__(self, table: pa.Table, attrs: Mapping, chunk_rows: int) -> None:
+        self.table, self.attrs, self.chunk_rows = table, dict(attrs), int(chunk_rows)
+        self.columns = list(table.column_names)
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def _frame(self, table: pa.Table, start: int) -> pd.DataFrame:
+        frame = _tidy(table).to_pandas()
+        frame.index = pd.RangeIndex(start, start + len(frame))
+        frame.attrs = dict(self.attrs)
+        return frame
+
+    def chunks(self, columns: Sequence[str] | None = None):
+        """The rows, ``chunk_rows`` at a time, as pandas frames indexed by their row in the file."""
+        table = self.table if columns is None else self.table.select(list(columns))
+        for start in range(0, max(len(self), 1), self.chunk_rows):
+            yield self._frame(table.slice(start, self.chunk_rows), start)
+
+    def column(self, name: str) -> pd.Series:
+        """One whole column, tidied as the pieces are."""
+        return self._frame(self.table.select([name]), 0)[name]
+
+    def frame(self, columns: Sequence[str]) -> pd.DataFrame:
+        """The named columns of every row, as one pandas frame (for the steps that need the whole file)."""
+        return self._frame(self.table.select(list(columns)), 0)
+
+    def release(self) -> None:
+        """Let go of the file's text (the pieces already handed out are not affected)."""
+        self.table = self.table.schema.empty_table()  # a slice would keep the buffers alive
 
 
 def read_voter_file(
@@ -498,3 +557,24 @@ def read_vote_history(
     """
     return _read(path, step="read_vote_history", layout=layout, sep=sep, columns=columns,
                  required=required, usecols=usecols, encoding=encoding)  # fmt: skip
+
+
+def read_in_chunks(
+    path: str | Path,
+    *,
+    history: bool = False,
+    chunk_rows: int = 500_000,
+    layout: str | Layout = "auto",
+    sep: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    required: Sequence[str] | None = None,
+    encoding: str = "utf-8",
+) -> tuple[ChunkedFile, StepReport]:
+    """:func:`read_voter_file` (or, with ``history``, :func:`read_vote_history`) for a file too big for pandas.
+
+    The same reader, the same checks, errors and report (lines set aside with their line
+    number); the rows come as a :class:`ChunkedFile`, whose ``chunks()`` are the frames
+    ``read_voter_file`` would return, ``chunk_rows`` rows at a time.
+    """
+    return _read(path, step="read_vote_history" if history else "read_voter_file", layout=layout, sep=sep,
+                 columns=columns, required=required, usecols=None, encoding=encoding, chunk_rows=chunk_rows)  # fmt: skip
