@@ -28,6 +28,7 @@ FILES = {
     "history": "ncvhis_alder.txt",
     "vendor": "vendor_scores.csv",
     "contacts": "van_contact_history.csv",
+    "mobilize": "mobilize_event_attendance.csv",
     "list": "action_network_export.csv",
     "email_sends": "email_sends.csv",
     "email_ab_recipients": "email_ab_test_recipients.csv",
@@ -46,6 +47,8 @@ FILES = {
     "truth_donors": "truth/donors.csv",
     "truth_ad_leads": "truth/ad_leads.csv",
     "truth_vanid_map": "truth/vanid_map.csv",
+    "truth_fabricated_shifts": "truth/fabricated_shifts.csv",
+    "truth_volunteers": "truth/volunteers.csv",
     "truth_canvass_experiment": "truth/canvass_experiment_2024.csv",
 }
 
@@ -78,7 +81,7 @@ def path(name: str, *, generate: bool = True) -> Path:
     >>> path("vote history")
     Traceback (most recent call last):
     ...
-    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, list, email_sends, email_ab_recipients, sms_sends, donations, ads_campaigns, ad_leads, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_donors, truth_ad_leads, truth_vanid_map, truth_canvass_experiment"
+    KeyError: "No dataset called 'vote history'. Known datasets: voters, history, vendor, contacts, mobilize, list, email_sends, email_ab_recipients, sms_sends, donations, ads_campaigns, ad_leads, canvass_experiment, truth_people, truth_registrations, truth_turnout, truth_defects, truth_list_matches, truth_ab_tests, truth_email_opens, truth_donors, truth_ad_leads, truth_vanid_map, truth_fabricated_shifts, truth_volunteers, truth_canvass_experiment"
     """
     if name not in FILES:
         raise KeyError(f"No dataset called {name!r}. Known datasets: {', '.join(FILES)}")
