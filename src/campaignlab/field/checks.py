@@ -119,8 +119,9 @@ def shift_checks(
     response: str = "Survey Response",
     contact_results: Sequence[str] = CONTACT_RESULTS,
     supporters: Sequence[int] = SUPPORTERS,
-    alpha: float = 0.01,
+    alpha: float = 0.05,
     rapid_seconds: float = 60.0,
+    min_gaps_rapid: int = 10,
     min_ids_identical: int = 5,
 ) -> pd.DataFrame:
     """One row per door shift, with each sign of fabrication and the chance of it arising honestly.
@@ -130,7 +131,8 @@ def shift_checks(
     ``ids``, ``yes`` (IDs in ``supporters``), ``yes_rate`` (yes over IDs), ``turf_yes_rate``,
     ``p_yes``, ``median_gap_s``, ``top_answer_share`` (the most common answer's share of the
     shift's IDs), ``removed_canvassed`` (Canvassed on a voter id in ``removed``), then the flags
-    ``rapid`` (median gap under ``rapid_seconds``), ``inflated`` (Holm-adjusted ``p_contacts`` or
+    ``rapid`` (median gap under ``rapid_seconds`` over at least ``min_gaps_rapid`` gaps: a two-door
+    shift says nothing), ``inflated`` (Holm-adjusted ``p_contacts`` or
     ``p_yes`` under ``alpha``), ``identical`` (at least ``min_ids_identical`` IDs, all one answer),
     ``removed`` (at least one), ``suspect`` (any flag) and ``reasons`` (the flags, joined by ";").
 
@@ -162,7 +164,7 @@ def shift_checks(
     rows = rows.loc[rows[shift].notna().to_numpy()]
     res = rows[result].astype("str").str.strip()
     answer = pd.to_numeric(rows[response].astype("str").str.extract(r"^\s*(\d)", expand=False), errors="coerce")
-    gone = set(removed or ())
+    gone = set(() if removed is None else removed)
     parts = pd.DataFrame({
         "shift": rows[shift].to_numpy(),
         "contacts": res.isin(list(contact_results)).to_numpy(dtype=np.int64),
@@ -200,7 +202,7 @@ def shift_checks(
     for name in ("p_contacts", "p_yes"):
         p = out[name].to_numpy(dtype=float)
         adj[name] = multipletests(p, method="holm")[1] if len(p) else p
-    out["rapid"] = out["median_gap_s"].lt(rapid_seconds).to_numpy()
+    out["rapid"] = (out["median_gap_s"].lt(rapid_seconds) & out["attempts"].gt(min_gaps_rapid)).to_numpy()
     out["inflated"] = (adj["p_contacts"] < alpha) | (adj["p_yes"] < alpha)
     out["identical"] = (out["ids"] >= min_ids_identical).to_numpy() & out["top_answer_share"].eq(1.0).to_numpy()
     out["removed"] = out["removed_canvassed"].gt(0).to_numpy()
