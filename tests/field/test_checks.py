@@ -77,3 +77,18 @@ def test_shift_checks_does_not_modify_its_input():
     before = rows.copy()
     field.shift_checks(rows)
     pd.testing.assert_frame_equal(rows, before)
+
+
+def test_identical_answers_are_judged_against_the_turfs_answers():
+    """Five Strong Yes in a row is ordinary where nearly everyone says Strong Yes, and rare where few do."""
+    rows = []
+    for s in range(10):
+        rows += _shift(20, f"W-20260912-1000-{s:05d}", "P00-01", 5, answer="1 - Strong Yes")
+        rows += _shift(20, f"W-20260912-1000-{s + 10:05d}", "P01-01", 5, answer=None if s < 9 else "1 - Strong Yes")
+    checks = field.shift_checks(pd.DataFrame(rows))
+    assert checks.loc["W-20260912-1000-00000", "top_answer_share"] == 1.0
+    assert checks.loc["W-20260912-1000-00019", "top_answer_share"] == 1.0
+    assert checks.loc["W-20260912-1000-00000", "p_identical"] > 0.5       # a Strong Yes turf: no surprise
+    assert not checks.loc["W-20260912-1000-00000", "identical"]
+    assert checks.loc["W-20260912-1000-00019", "p_identical"] < 0.01      # answers there run 1-5: 5 x 0.2 ** 5
+    assert checks.loc["W-20260912-1000-00019", "identical"]

@@ -121,8 +121,9 @@ def shift_checks(
     supporters: Sequence[int] = SUPPORTERS,
     alpha: float = 0.05,
     rapid_seconds: float = 60.0,
-    min_gaps_rapid: int = 10,
+    min_attempts_rapid: int = 10,
     min_ids_identical: int = 5,
+    identical_alpha: float = 0.01,
 ) -> pd.DataFrame:
     """One row per door shift, with each sign of fabrication and the chance of it arising honestly.
 
@@ -130,10 +131,12 @@ def shift_checks(
     ``turf_contact_rate`` (the turf's other shifts), ``p_contacts`` (binomial tail),
     ``ids``, ``yes`` (IDs in ``supporters``), ``yes_rate`` (yes over IDs), ``turf_yes_rate``,
     ``p_yes``, ``median_gap_s``, ``top_answer_share`` (the most common answer's share of the
-    shift's IDs), ``removed_canvassed`` (Canvassed on a voter id in ``removed``), then the flags
-    ``rapid`` (median gap under ``rapid_seconds`` over at least ``min_gaps_rapid`` gaps: a two-door
-    shift says nothing), ``inflated`` (Holm-adjusted ``p_contacts`` or
-    ``p_yes`` under ``alpha``), ``identical`` (at least ``min_ids_identical`` IDs, all one answer),
+    shift's IDs), ``p_identical`` (the chance that all of the shift's answers are one answer, drawn
+    from the answers of the turf's other shifts; 1 where they are not all one), ``removed_canvassed`` (Canvassed on a voter id in ``removed``), then the flags
+    ``rapid`` (median gap under ``rapid_seconds`` in a shift of at least ``min_attempts_rapid``
+    attempts: a two-door shift says nothing), ``inflated`` (Holm-adjusted ``p_contacts`` or
+    ``p_yes`` under ``alpha``), ``identical`` (at least ``min_ids_identical`` IDs, all one answer, and ``p_identical`` under
+    ``identical_alpha``: in a turf where most say "Strong Yes", five in a row happen honestly),
     ``removed`` (at least one), ``suspect`` (any flag) and ``reasons`` (the flags, joined by ";").
 
     A turf walked by one shift only has no other shifts to compare with: its base rates are the
@@ -197,14 +200,24 @@ def shift_checks(
     answered = pd.DataFrame({"shift": rows[shift].to_numpy(), "answer": answer.to_numpy()}).dropna()
     top = answered.groupby("shift")["answer"].agg(lambda s: s.value_counts().iloc[0] / len(s))
     out["top_answer_share"] = top.reindex(out.index)
+    # chance of one answer throughout: sum over answers of (its share among the turf's other answers)^n
+    counts = pd.crosstab(answered["shift"], answered["answer"]).reindex(out.index, fill_value=0)
+    turf_counts = counts.groupby(out["turf"].to_numpy()).transform("sum").to_numpy()
+    elsewhere = np.where(n_in_turf.to_numpy()[:, None] > 1, turf_counts, counts.sum().to_numpy()[None, :])
+    elsewhere = elsewhere - counts.to_numpy()
+    shares = elsewhere / np.maximum(elsewhere.sum(axis=1, keepdims=True), 1)
+    n_ids = counts.to_numpy().sum(axis=1)
+    one_answer = out["top_answer_share"].eq(1.0).to_numpy()
+    out["p_identical"] = np.where(one_answer, (shares ** n_ids[:, None]).sum(axis=1), 1.0)
 
     adj = {}
     for name in ("p_contacts", "p_yes"):
         p = out[name].to_numpy(dtype=float)
         adj[name] = multipletests(p, method="holm")[1] if len(p) else p
-    out["rapid"] = (out["median_gap_s"].lt(rapid_seconds) & out["attempts"].gt(min_gaps_rapid)).to_numpy()
+    out["rapid"] = (out["median_gap_s"].lt(rapid_seconds) & out["attempts"].ge(min_attempts_rapid)).to_numpy()
     out["inflated"] = (adj["p_contacts"] < alpha) | (adj["p_yes"] < alpha)
-    out["identical"] = (out["ids"] >= min_ids_identical).to_numpy() & out["top_answer_share"].eq(1.0).to_numpy()
+    out["identical"] = ((out["ids"] >= min_ids_identical).to_numpy() & one_answer
+                        & (out["p_identical"] < identical_alpha).to_numpy())
     out["removed"] = out["removed_canvassed"].gt(0).to_numpy()
     kinds = ["rapid", "inflated", "identical", "removed"]
     out["suspect"] = out[kinds].any(axis=1)
