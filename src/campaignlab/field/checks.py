@@ -91,7 +91,7 @@ def knock_gaps(
     out = pd.DataFrame({
         "attempts": g.size().astype(np.int64),
         "median_gap_s": g["gap"].median(),
-        "short_gap_share": g["gap"].apply(lambda s: float((s.dropna() < 60).mean()) if s.notna().any() else np.nan),
+        "short_gap_share": per["gap"].lt(60).where(per["gap"].notna()).groupby(per["shift"], sort=True).mean(),
         "minutes": ((span["max"] - span["min"]).dt.total_seconds() / 60).round(2),
     })
     out.index.name = shift
@@ -198,10 +198,9 @@ def shift_checks(
     gaps = knock_gaps(rows, shift=shift, created=created, created_format=created_format)
     out["median_gap_s"] = gaps["median_gap_s"].reindex(out.index)
     answered = pd.DataFrame({"shift": rows[shift].to_numpy(), "answer": answer.to_numpy()}).dropna()
-    top = answered.groupby("shift")["answer"].agg(lambda s: s.value_counts().iloc[0] / len(s))
-    out["top_answer_share"] = top.reindex(out.index)
-    # chance of one answer throughout: sum over answers of (its share among the turf's other answers)^n
     counts = pd.crosstab(answered["shift"], answered["answer"]).reindex(out.index, fill_value=0)
+    out["top_answer_share"] = (counts.max(axis=1) / counts.sum(axis=1).where(counts.sum(axis=1) > 0)).astype(float)
+    # chance of one answer throughout: sum over answers of (its share among the turf's other answers)^n
     turf_counts = counts.groupby(out["turf"].to_numpy()).transform("sum").to_numpy()
     elsewhere = np.where(n_in_turf.to_numpy()[:, None] > 1, turf_counts, counts.sum().to_numpy()[None, :])
     elsewhere = elsewhere - counts.to_numpy()
