@@ -586,7 +586,7 @@ def build_field(
         c_prob = np.where(inflated, 0.75, np.where(identical, 0.30, 0.06))
         canv = r_fab.random(len(f_rows)) < c_prob
         result[f_rows] = np.where(canv, R["Canvassed"], R["Not Home"])
-        rosy = np.minimum((r_fab.random(len(f_rows))[:, None] > np.cumsum(FABRICATED_SUPPORT_SHARES)).sum(axis=1), 4)
+        rosy = volunteers.draw_codes(r_fab.random(len(f_rows)), FABRICATED_SUPPORT_SHARES)
         flat = r_fab.integers(0, 5, size=len(f_rows))
         answer = np.where(identical, style["answer"].to_numpy(dtype=np.int64), np.where(inflated, rosy, flat))
         survey_override[f_rows] = np.where(canv, answer, -1)
@@ -676,9 +676,7 @@ def build_field(
             "given_name": given,
             "family_name": family,
             "email_address": _emails(given, family, user_id, r_vol),
-            "phone_number": pd.Series(
-                np.char.add("919555", np.char.zfill(r_vol.integers(0, 10_000, size=n_vol).astype(str), 4)), dtype="str"
-            ),
+            "phone_number": pd.Series(9_195_550_000 + r_vol.integers(0, 10_000, size=n_vol)).astype("str"),
             "postal_code": people["zip5"].astype("str").to_numpy(dtype=object)[staff_pick[:n_vol]],
         }
     )
@@ -736,10 +734,8 @@ def _split_names(names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> _split_names(np.array(["Lee, Ann M", "O'Brien, Bo"], dtype=object))
     (array(['Ann M', 'Bo'], dtype=object), array(['Lee', "O'Brien"], dtype=object))
     """
-    parts = pd.Series(names, dtype="str").str.split(", ", n=1, expand=True, regex=False)
-    if parts.shape[1] < 2:
-        parts[1] = ""
-    return parts[1].to_numpy(dtype=object), parts[0].to_numpy(dtype=object)
+    split = [str(x).partition(", ") for x in names]
+    return np.array([g for _, _, g in split], dtype=object), np.array([f for f, _, _ in split], dtype=object)
 
 
 def _emails(given: np.ndarray, family: np.ndarray, uid: np.ndarray, rng: np.random.Generator) -> pd.Series:

@@ -121,6 +121,20 @@ class Roster:
         return out
 
 
+def draw_codes(u: np.ndarray, weights) -> np.ndarray:
+    """The category (0..k-1) of each uniform draw ``u``, under ``weights``: k weights, or one row of k per draw.
+
+    >>> draw_codes(np.array([0.05, 0.5, 0.99]), [0.1, 0.6, 0.3]).tolist()
+    [0, 1, 2]
+    >>> draw_codes(np.array([0.5, 0.5]), [[1.0, 0.0], [0.0, 1.0]]).tolist()
+    [0, 1]
+    """
+    u = np.asarray(u, dtype=float)
+    w = np.broadcast_to(np.asarray(weights, dtype=float), (len(u), np.shape(weights)[-1]))
+    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((u[:, None] > cum).sum(axis=1), w.shape[1] - 1)
+
+
 def _stamp(day: np.ndarray, seconds: np.ndarray) -> pd.Series:
     """``"YYYY-MM-DD HH:MM:SS"`` from days and seconds after midnight.
 
@@ -174,10 +188,7 @@ def build_attendance(
     # every shift worked: one attended sign-up; a channel given that it showed (Bayes: share x show prob)
     n = len(vol)
     q_all = 1 / (1 + np.exp(-(logit[vol][:, None] + ch_logit[None, :])))
-    w = np.asarray(CHANNEL_SHARES)[None, :] * q_all
-    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
-    channel = (rng.random(n)[:, None] > cum).sum(axis=1)
-    channel = np.minimum(channel, len(CHANNELS) - 1)
+    channel = draw_codes(rng.random(n), np.asarray(CHANNEL_SHARES)[None, :] * q_all)
     q = q_all[np.arange(n), channel]
     # the sign-ups before it that did not show, same channel: failures before a success
     n_flake = rng.geometric(np.clip(q, 1e-6, 1.0)) - 1
@@ -214,9 +225,7 @@ def build_attendance(
         rows_kind.append(kind[like])
         # their channel given that they did not show: share x (1 - show prob)
         miss = 1 - 1 / (1 + np.exp(-(logit[nv][:, None] + ch_logit[None, :])))
-        wm = np.asarray(CHANNEL_SHARES)[None, :] * miss
-        cm = np.cumsum(wm / wm.sum(axis=1, keepdims=True), axis=1)
-        rows_channel.append(np.minimum((rng.random(len(nv))[:, None] > cm).sum(axis=1), len(CHANNELS) - 1))
+        rows_channel.append(draw_codes(rng.random(len(nv)), np.asarray(CHANNEL_SHARES)[None, :] * miss))
         rows_attended.append(np.zeros(len(nv), dtype=bool))
     a_vol = np.concatenate(rows_vol)
     a_day = np.concatenate(rows_day)
@@ -242,9 +251,7 @@ def build_attendance(
     status = np.where(future, "REGISTERED", status)
     attended = np.where(future, "", np.where(a_att, "True", "False"))
     channel_lbl = np.where(future, "", np.asarray(CHANNELS, dtype=object)[a_channel])
-    utm = np.asarray(UTM_SOURCES, dtype=object)[
-        np.minimum((rng.random(m)[:, None] > np.cumsum(UTM_SHARES)).sum(axis=1), len(UTM_SOURCES) - 1)
-    ]
+    utm = np.asarray(UTM_SOURCES, dtype=object)[draw_codes(rng.random(m), UTM_SHARES)]
 
     # events: one canvass event per staging location, one phone-bank event
     is_walk = a_kind == "Walk"
@@ -290,6 +297,10 @@ def build_attendance(
     table = table.assign(_att=(table["attended"] == "True"))
     table = table.sort_values(["timeslot_id", "user_id", "_att"], ascending=[True, True, False], kind="stable")
     table = table.drop_duplicates(["timeslot_id", "user_id"], keep="first")
+    # nobody signs up for a second timeslot on a day they work a shift
+    worked_day = pd.MultiIndex.from_frame(table.loc[table["_att"], ["user_id", "_day"]])
+    clash = pd.MultiIndex.from_frame(table[["user_id", "_day"]]).isin(worked_day) & ~table["_att"].to_numpy()
+    table = table[~clash]
     table = table.sort_values(["_day", "_start", "event_id", "user_id"], kind="stable").reset_index(drop=True)
     ids = rng.permutation(len(table)) + 2_000_001
     table.insert(0, "id", ids.astype(np.int64))
