@@ -35,8 +35,6 @@ shift_outcomes: 5 rows in, 4 kept, 1 set aside
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
