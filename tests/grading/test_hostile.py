@@ -219,3 +219,66 @@ def test_batch_runs_in_parallel(cohort):
     serial = sum(r.seconds for r in rows)
     if (os.cpu_count() or 1) > 1:
         assert cohort.seconds < serial * 0.9, (cohort.seconds, serial)
+
+
+def _not_searchable(path) -> str | None:
+    """The first folder on the way to ``path`` another user cannot enter, or None."""
+    from pathlib import Path
+
+    for p in [Path(path), *Path(path).parents]:
+        if p.is_dir() and not p.stat().st_mode & 0o001:
+            return str(p)
+    return None
+
+
+def test_an_instructor_without_root_grades_the_reference_in_full(cohort, grading_county):
+    """An instructor's laptop: not root, no cgroup of their own. Run from root as uid 65534 (the
+    same code path as any normal user: bubblewrap makes its own user namespace, and the limits
+    fall back to rlimit and the parent's RssWatch): the reference gets every point, the memory
+    bomb is stopped with its earlier credit."""
+    import dataclasses
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    if os.geteuid() != 0:
+        pytest.skip("not root: every grading test of this run is already an instructor without root")
+    where = [os.path.realpath(sys.executable), sys.base_prefix, sys.prefix, layout.REPO]
+    blocked = next(filter(None, map(_not_searchable, where)), None)
+    if blocked:
+        pytest.skip(f"another user cannot enter {blocked}, where this checkout, its .venv or the "
+                    "Python it was made from is")
+    work = Path(tempfile.mkdtemp(prefix="cl-nonroot-"))
+    try:
+        shutil.copytree(cohort.root, work / "course", symlinks=True)
+        shutil.copytree(grading_county, work / "county")
+        for p in [work, *work.rglob("*")]:
+            os.lchown(p, 65534, 65534)
+        work.chmod(0o755)
+        script = (
+            "import json, sys\n"
+            "from campaignlab.course.autograde import Grader\n"
+            "from campaignlab.course.sandbox import Limits\n"
+            "root, county, module, limits = sys.argv[1:5]\n"
+            "g = Grader(root, module, limits=Limits(**json.loads(limits)), data_dir=county,\n"
+            "           log=lambda *a, **k: None)\n"
+            "res = g.run(students=['reference', 'memory-bomb'])\n"
+            "print(json.dumps({'mechanism': g.sandbox.mechanism, 'uid': __import__('os').getuid(),\n"
+            "                  'scores': {r.student: [r.status, r.score, r.reason] for r in res}}))\n"
+        )
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(work), "LANG": "C.UTF-8"}
+        out = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
+             script, str(work / "course"), str(work / "county"), MODULE,
+             json.dumps(dataclasses.asdict(cohort.limits))],
+            env=env, cwd=work, capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-3000:]
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert got["uid"] == 65534 and got["mechanism"] == "rlimit", got
+    assert got["scores"]["reference"][:2] == ["graded", FULL], got
+    bomb = got["scores"]["memory-bomb"]
+    assert bomb[1] == cohort.by_student["memory-bomb"].expected and "out of memory" in bomb[2], got
