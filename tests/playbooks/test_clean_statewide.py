@@ -108,16 +108,7 @@ def test_the_generated_county_with_its_history_gives_the_same_files(tmp_path):
 
 @pytest.mark.parametrize("case", ["missing columns", "repeated ids", "action network", "empty"])
 def test_bad_input_stops_both_at_the_first_cell_with_the_same_error(tmp_path, layout_files, case):
-    if case == "missing columns":
-        text = layout_files.delimited([h for h in layout_files.PEOPLE[0] if h != "registr_dt"], layout_files.PEOPLE)
-        source = layout_files.write("ncvoter_cut.txt", text)
-    elif case == "repeated ids":
-        rows = [layout_files.PEOPLE[0], dict(layout_files.PEOPLE[1], ncid="AL1"), *layout_files.PEOPLE[2:]]
-        source = layout_files.ncvoter(rows=rows)
-    elif case == "action network":
-        source = layout_files.action_network()
-    else:
-        source = layout_files.write("empty.txt", b"")
+    source = layout_files.broken(case)
     errors = []
     for engine in ("pandas", "duckdb"):
         run = execute("clean-voter-file", tmp_path, engine, True, voter_file=source, engine=engine, chunk_rows=2)

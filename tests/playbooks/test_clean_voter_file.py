@@ -184,16 +184,7 @@ def test_any_other_layout_with_a_column_map(run_playbook, layout_files):
 )  # fmt: skip
 def test_bad_input_stops_at_the_first_cell_with_the_toolkits_error(run_playbook, layout_files, case, content,
                                                                     error, words):  # fmt: skip
-    if case == "missing columns":
-        text = layout_files.delimited([h for h in layout_files.PEOPLE[0] if h != "registr_dt"], layout_files.PEOPLE)
-        source = layout_files.write("ncvoter_cut.txt", text)
-    elif case == "repeated ids":
-        rows = [layout_files.PEOPLE[0], dict(layout_files.PEOPLE[1], ncid="AL1"), *layout_files.PEOPLE[2:]]
-        source = layout_files.ncvoter(rows=rows)
-    elif case == "action network":
-        source = layout_files.action_network()
-    else:
-        source = layout_files.write(f"{case.replace(' ', '_')}.txt", content)
+    source = layout_files.broken(case, content)
     run = run_playbook(voter_file=source, expect_error=True)
     where, err = run.error()
     assert where == 0, f"stopped at step cell {where}, not at the first one (read and check)"

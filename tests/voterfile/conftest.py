@@ -189,6 +189,17 @@ class LayoutFiles:
                 dict(uuid="u2", first_name="Zed", last_name="Quill", email="zed@example.org", zip_code="00399")]  # fmt: skip
         return self.write(name, delimited(ACTION_NETWORK_HEADER, rows, sep=","))
 
+    def broken(self, case: str, content: bytes = b""):
+        """A voter file a playbook must refuse: "missing columns" (no registr_dt), "repeated ids",
+        "action network" (a list, not a voter file), or any other case: ``content`` as the file."""
+        if case == "missing columns":
+            return self.write("ncvoter_cut.txt", delimited([h for h in PEOPLE[0] if h != "registr_dt"], PEOPLE))
+        if case == "repeated ids":
+            return self.ncvoter(rows=[PEOPLE[0], dict(PEOPLE[1], ncid="AL1"), *PEOPLE[2:]])
+        if case == "action network":
+            return self.action_network()
+        return self.write(f"{case.replace(' ', '_')}.txt", content)
+
 
 @pytest.fixture
 def files(tmp_path) -> LayoutFiles:
